@@ -1,0 +1,237 @@
+/**
+ * Drives Pulumi's own dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) over gRPC, the way
+ * the Pulumi engine does during `pulumi preview` and `pulumi up`: the host deserializes `__provider`
+ * from the resource's properties and calls its methods.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+
+// The generated stubs are CommonJS without types; these are the few members used here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const provrpc: any = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
+const statusproto: any = require("@pulumi/pulumi/proto/status_pb");
+const structproto: any = require("google-protobuf/google/protobuf/struct_pb");
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The marker the engine wraps secret values in. */
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_MARKER = "1b47061264138c4ac30d75fd1eb44270";
+
+type Props = Record<string, unknown>;
+
+/** A failed create or update. `initFailed` is set when the provider reported partial success. */
+export class HostCallError extends Error {
+    /** The partially created resource, as the engine would record it. */
+    readonly initFailed?: { id: string; properties: Props; reasons: string[] };
+    /** Creates the error from the gRPC status. */
+    constructor(message: string, initFailed?: { id: string; properties: Props; reasons: string[] }) {
+        super(message);
+        this.name = "HostCallError";
+        this.initFailed = initFailed;
+    }
+}
+
+/** Options for starting a host process. */
+export interface HostOptions {
+    /** Working directory; `require`s in the serialized provider resolve from here. */
+    cwd?: string;
+    /** Extra environment for the host (Box credentials, for instance). */
+    env?: Record<string, string | undefined>;
+    /** Project name for unqualified config keys. */
+    project?: string;
+}
+
+function toStruct(value: Props): unknown {
+    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+function parseInitFailed(err: grpc.ServiceError): HostCallError["initFailed"] {
+    const raw = err.metadata?.get("grpc-status-details-bin")?.[0];
+    if (!raw) return undefined;
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(raw as Buffer));
+    for (const any of status.getDetailsList()) {
+        if (String(any.getTypeUrl()).endsWith("pulumirpc.ErrorResourceInitFailed")) {
+            const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+            return {
+                id: detail.getId(),
+                properties: detail.getProperties()?.toJavaScript() ?? {},
+                reasons: detail.getReasonsList(),
+            };
+        }
+    }
+    return undefined;
+}
+
+/** A running provider host and a gRPC client to it. */
+export class ProviderHost {
+    /** Everything the host printed, stdout and stderr, for leak scans and debugging. */
+    output = "";
+    private constructor(
+        private readonly child: ChildProcess,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        private readonly client: any,
+    ) {}
+
+    /** Spawns the host and connects to the port it prints. */
+    static async start(options: HostOptions = {}): Promise<ProviderHost> {
+        const cwd = options.cwd ?? process.cwd();
+        const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+        const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:1"], {
+            cwd,
+            env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "box-demo", ...options.env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        const port = await new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(
+                () => reject(new Error(`provider host did not start:\n${output}`)),
+                30_000,
+            );
+            child.stdout!.on("data", (chunk: Buffer) => {
+                output += chunk.toString();
+                const match = /^(\d+)\s*$/m.exec(output);
+                if (match) {
+                    clearTimeout(timer);
+                    resolve(Number(match[1]));
+                }
+            });
+            child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+            child.on("exit", (code) => reject(new Error(`provider host exited with ${code}:\n${output}`)));
+        });
+        const client = new provrpc.ResourceProviderClient(
+            `127.0.0.1:${port}`,
+            grpc.credentials.createInsecure(),
+        );
+        const host = new ProviderHost(child, client);
+        host.output = output;
+        child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
+        child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
+        return host;
+    }
+
+    private call<T>(method: string, request: unknown): Promise<T> {
+        return new Promise((resolve, reject) => {
+            this.client[method](request, (err: grpc.ServiceError | null, response: T) => {
+                if (err) reject(new HostCallError(err.details || err.message, parseInitFailed(err)));
+                else resolve(response);
+            });
+        });
+    }
+
+    /** Sends stack config; keys listed in `secretKeys` are wrapped as the engine wraps secrets. */
+    async configure(config: Record<string, string>, secretKeys: string[] = []): Promise<void> {
+        const args: Props = {};
+        for (const [key, value] of Object.entries(config)) {
+            args[key] = secretKeys.includes(key) ? { [SECRET_SIG]: SECRET_MARKER, value } : value;
+        }
+        const req = new provproto.ConfigureRequest();
+        req.setArgs(toStruct(args));
+        req.setAcceptsecrets(true);
+        await this.call("configure", req);
+    }
+
+    /** `Check`: returns normalized inputs and failures. */
+    async check(
+        urn: string,
+        olds: Props,
+        news: Props,
+    ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+        const req = new provproto.CheckRequest();
+        req.setUrn(urn);
+        req.setOlds(toStruct(olds));
+        req.setNews(toStruct(news));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const resp: any = await this.call("check", req);
+        return {
+            inputs: resp.getInputs()?.toJavaScript() ?? {},
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            failures: resp
+                .getFailuresList()
+                .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+        };
+    }
+
+    /** `Diff`: `changes` is "none", "some" or "unknown". */
+    async diff(
+        id: string,
+        urn: string,
+        olds: Props,
+        news: Props,
+    ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[] }> {
+        const req = new provproto.DiffRequest();
+        req.setId(id);
+        req.setUrn(urn);
+        req.setOlds(toStruct(olds));
+        req.setNews(toStruct(news));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const resp: any = await this.call("diff", req);
+        const kinds = provproto.DiffResponse.DiffChanges;
+        const changes =
+            resp.getChanges() === kinds.DIFF_SOME
+                ? "some"
+                : resp.getChanges() === kinds.DIFF_NONE
+                  ? "none"
+                  : "unknown";
+        return { changes, replaces: resp.getReplacesList() };
+    }
+
+    /** `Create`: returns the ID and output properties. */
+    async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+        const req = new provproto.CreateRequest();
+        req.setUrn(urn);
+        req.setProperties(toStruct(properties));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const resp: any = await this.call("create", req);
+        return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
+    }
+
+    /** `Read`: returns the refreshed properties. */
+    async read(
+        id: string,
+        urn: string,
+        properties: Props,
+        inputs?: Props,
+    ): Promise<{ id: string; properties: Props }> {
+        const req = new provproto.ReadRequest();
+        req.setId(id);
+        req.setUrn(urn);
+        req.setProperties(toStruct(properties));
+        if (inputs) req.setInputs(toStruct(inputs));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const resp: any = await this.call("read", req);
+        return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
+    }
+
+    /** `Update`: returns the new output properties. */
+    async update(id: string, urn: string, olds: Props, news: Props): Promise<{ properties: Props }> {
+        const req = new provproto.UpdateRequest();
+        req.setId(id);
+        req.setUrn(urn);
+        req.setOlds(toStruct(olds));
+        req.setNews(toStruct(news));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const resp: any = await this.call("update", req);
+        return { properties: resp.getProperties()?.toJavaScript() ?? {} };
+    }
+
+    /** `Delete`. */
+    async delete(id: string, urn: string, properties: Props): Promise<void> {
+        const req = new provproto.DeleteRequest();
+        req.setId(id);
+        req.setUrn(urn);
+        req.setProperties(toStruct(properties));
+        await this.call("delete", req);
+    }
+
+    /** Closes the client and stops the host. */
+    async stop(): Promise<void> {
+        this.client.close();
+        if (this.child.exitCode === null) {
+            const exited = new Promise((resolve) => this.child.once("exit", resolve));
+            this.child.kill();
+            await exited;
+        }
+    }
+}

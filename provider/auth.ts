@@ -1,0 +1,270 @@
+/**
+ * Token sources for the three ways Box admins deploy: a static access token, Client Credentials
+ * Grant, and JWT server authentication. OAuth tokens are fetched once per provider process and shared
+ * by every resource until shortly before they expire; a 401 drops the cached token so the client can
+ * fetch a fresh one once.
+ */
+import * as crypto from "crypto";
+import type { TokenSource } from "./client";
+import { BoxOAuthError, redact } from "./errors";
+import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
+import type { CachedToken } from "./process-state";
+import { decideRetry, type RetryPolicy } from "./retry";
+import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings";
+import { USER_AGENT } from "./version";
+
+function base64url(data: Buffer | string): string {
+    return Buffer.from(data).toString("base64url");
+}
+
+/**
+ * Builds Box's JWT assertion, signed RS256 with the app's private key: `kid` is the public key ID;
+ * claims `iss` (client ID), `sub` and `box_sub_type` (the subject), `aud` (the token endpoint), a
+ * unique `jti`, and `exp` 45 s after issue (Box allows at most 60; the margin absorbs slow requests).
+ */
+export function buildJwtAssertion(
+    app: JwtAppSettings,
+    subject: Subject,
+    audience: string,
+    nowSeconds: number,
+    jti: string = crypto.randomBytes(32).toString("hex"),
+): string {
+    const header = { alg: "RS256", typ: "JWT", kid: app.publicKeyId };
+    const claims = {
+        iss: app.clientId,
+        sub: subject.id,
+        box_sub_type: subject.type,
+        aud: audience,
+        jti,
+        iat: nowSeconds,
+        exp: nowSeconds + 45,
+    };
+    const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+    let key: crypto.KeyObject;
+    try {
+        key = crypto.createPrivateKey({
+            key: app.privateKey,
+            format: "pem",
+            passphrase: app.passphrase ?? "",
+        });
+    } catch (err) {
+        // Node's message says what is wrong with the key (bad passphrase, unsupported format), never the key.
+        const reason = (err as Error).message.split("\n")[0];
+        throw new BoxOAuthError({
+            status: 0,
+            error: "invalid_private_key",
+            description: `cannot open the JWT app's private key (${reason})`,
+            hint: "Check boxAppSettings.appAuth.privateKey and passphrase in the app config.",
+        });
+    }
+    const signature = crypto.sign("sha256", Buffer.from(signingInput), key);
+    return `${signingInput}.${base64url(signature)}`;
+}
+
+const OAUTH_HINTS: Record<string, string> = {
+    invalid_grant:
+        "Check that the app is authorized in the Box Admin Console, that the subject type and ID are right (enterprise vs user), and that this machine's clock is accurate.",
+    invalid_client:
+        "Check the client ID and secret (and, for JWT, the public key ID) against the app in the Box Developer Console.",
+    unauthorized_client:
+        "Enable this grant type for the app in the Developer Console, then re-authorize the app in the Admin Console.",
+};
+
+/** Options for fetching tokens; clock, randomness, sleep and transport are injectable for tests. */
+export interface TokenFetchOptions {
+    /** API origin; the token endpoint is `{baseUrl}/oauth2/token`. */
+    baseUrl: string;
+    /** Per-attempt timeout. */
+    timeoutMs: number;
+    /** Retry bounds for 429, 5xx and network failures of the token endpoint. */
+    retry: RetryPolicy;
+    /** Where tokens are cached (the process state's map). */
+    cache: Map<string, CachedToken>;
+    /** Receives retry lines, never secrets. */
+    log?: (line: string) => void;
+    /** Defaults to {@link sendHttp}. */
+    send?: (request: HttpRequest) => Promise<HttpResponse>;
+    /** Defaults to `Date.now`. */
+    now?: () => number;
+    /** Defaults to `setTimeout`. */
+    sleep?: (ms: number) => Promise<void>;
+}
+
+class StaticTokenSource implements TokenSource {
+    readonly refreshable = false;
+    constructor(private readonly token: string) {}
+    async getToken(): Promise<string> {
+        return this.token;
+    }
+    invalidate(): void {
+        // Nothing to refresh: the client reports "token expired or invalid" instead.
+    }
+    secrets(): string[] {
+        return [this.token];
+    }
+}
+
+class OAuthTokenSource implements TokenSource {
+    readonly refreshable = true;
+    private readonly cacheKey: string;
+
+    constructor(
+        private readonly credentials: Exclude<Credentials, { method: "accessToken" }>,
+        private readonly options: TokenFetchOptions,
+    ) {
+        // The key hashes the secrets too, so a rotated secret never reuses a token from the old one.
+        this.cacheKey = crypto
+            .createHash("sha256")
+            .update(JSON.stringify([options.baseUrl, credentials]))
+            .digest("hex");
+    }
+
+    secrets(): string[] {
+        const cached = this.options.cache.get(this.cacheKey);
+        return [...secretsOf(this.credentials), ...(cached?.token ? [cached.token] : [])];
+    }
+
+    async getToken(): Promise<string> {
+        const now = (this.options.now ?? Date.now)();
+        const cached = this.options.cache.get(this.cacheKey);
+        if (cached?.pending) return cached.pending;
+        if (cached?.token && now < cached.refreshAtMs) return cached.token;
+
+        const pending = this.fetchToken();
+        this.options.cache.set(this.cacheKey, { refreshAtMs: 0, pending });
+        try {
+            return await pending;
+        } catch (err) {
+            this.options.cache.delete(this.cacheKey);
+            throw err;
+        }
+    }
+
+    invalidate(token: string): void {
+        const cached = this.options.cache.get(this.cacheKey);
+        if (cached?.token === token) this.options.cache.delete(this.cacheKey);
+    }
+
+    private form(): Record<string, string> {
+        const c = this.credentials;
+        if (c.method === "clientCredentials") {
+            return {
+                grant_type: "client_credentials",
+                client_id: c.clientId,
+                client_secret: c.clientSecret,
+                box_subject_type: c.subject.type,
+                box_subject_id: c.subject.id,
+            };
+        }
+        const nowSeconds = Math.floor((this.options.now ?? Date.now)() / 1000);
+        return {
+            grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            assertion: buildJwtAssertion(
+                c.app,
+                c.subject,
+                `${this.options.baseUrl}/oauth2/token`,
+                nowSeconds,
+            ),
+            client_id: c.app.clientId,
+            client_secret: c.app.clientSecret,
+        };
+    }
+
+    private async fetchToken(): Promise<string> {
+        const { options } = this;
+        const url = `${options.baseUrl}/oauth2/token`;
+        const send = options.send ?? sendHttp;
+        const now = options.now ?? Date.now;
+        const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+        for (let attempt = 1; ; attempt++) {
+            let response: HttpResponse | undefined;
+            let failure: string | undefined;
+            try {
+                response = await send({
+                    method: "POST",
+                    url,
+                    // Built per attempt: a JWT assertion's jti must be new and its exp fresh each time.
+                    body: new URLSearchParams(this.form()).toString(),
+                    timeoutMs: options.timeoutMs,
+                    headers: {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        Accept: "application/json",
+                        "User-Agent": USER_AGENT,
+                    },
+                });
+            } catch (err) {
+                failure = (err as Error).message;
+                if (attempt > options.retry.maxRetries) throw err;
+            }
+            if (response && response.status >= 200 && response.status < 300) {
+                return this.accept(response);
+            }
+            const decision = decideRetry(
+                response
+                    ? { status: response.status, headers: response.headers }
+                    : { networkFailure: failure ?? "no answer" },
+                attempt,
+                options.retry,
+                { nowMs: now(), random: Math.random, tokenRefreshed: true, tokenRefreshable: false },
+            );
+            if (decision.action !== "retry") throw this.oauthError(response);
+            options.log?.(
+                `${describeEndpoint("POST", url)}: attempt ${attempt} of ${options.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
+            );
+            await sleep(decision.waitMs);
+        }
+    }
+
+    private accept(response: HttpResponse): string {
+        let body: { access_token?: unknown; expires_in?: unknown } = {};
+        try {
+            body = JSON.parse(response.body) as typeof body;
+        } catch {
+            // Falls through to the missing-token error below, which says the body was unusable.
+        }
+        if (typeof body.access_token !== "string" || body.access_token === "") {
+            throw new BoxOAuthError({
+                status: response.status,
+                error: "invalid_response",
+                description: "the token endpoint returned no access_token",
+            });
+        }
+        const ttlMs =
+            (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
+        // Refresh a little early: a token that expires between our check and Box's costs a 401 round trip.
+        const margin = Math.min(60_000, ttlMs / 10);
+        this.options.cache.set(this.cacheKey, {
+            token: body.access_token,
+            refreshAtMs: (this.options.now ?? Date.now)() + ttlMs - margin,
+        });
+        return body.access_token;
+    }
+
+    private oauthError(response: HttpResponse | undefined): Error {
+        if (!response)
+            return new BoxOAuthError({
+                status: 0,
+                error: "network_error",
+                description: "no answer from the token endpoint",
+            });
+        let body: { error?: unknown; error_description?: unknown } = {};
+        try {
+            body = JSON.parse(response.body) as typeof body;
+        } catch {
+            // A non-JSON answer (a proxy's HTML page): reported below by status alone.
+        }
+        const error = typeof body.error === "string" ? body.error : `http_${response.status}`;
+        const description =
+            typeof body.error_description === "string"
+                ? redact(body.error_description, secretsOf(this.credentials))
+                : undefined;
+        return new BoxOAuthError({ status: response.status, error, description, hint: OAUTH_HINTS[error] });
+    }
+}
+
+/** The token source for a set of credentials. Sends nothing until a token is asked for. */
+export function createTokenSource(credentials: Credentials, options: TokenFetchOptions): TokenSource {
+    return credentials.method === "accessToken"
+        ? new StaticTokenSource(credentials.accessToken)
+        : new OAuthTokenSource(credentials, options);
+}

@@ -1,0 +1,169 @@
+/**
+ * The errors this package throws. Each carries what an operator needs to act (HTTP status, Box code,
+ * request ID, help URL) and nothing they must not see: no error here keeps a request, its headers or
+ * a token, because Pulumi prints error messages and the host logs whole error objects.
+ */
+
+/** The JSON error body Box returns (`ClientError` in Box's spec). */
+export interface BoxErrorBody {
+    /** Always `"error"`. */
+    type?: string;
+    /** The HTTP status, repeated. */
+    status?: number;
+    /** Box's machine-readable code, e.g. `access_denied_insufficient_permissions`. */
+    code?: string;
+    /** Box's human-readable explanation. */
+    message?: string;
+    /** Extra detail Box attaches to some errors (which field was wrong, for instance). */
+    context_info?: Record<string, unknown>;
+    /** A link to Box's documentation of this error. */
+    help_url?: string;
+    /** Box's ID for this request; quote it to Box support. */
+    request_id?: string;
+}
+
+/** A non-2xx answer from Box's API. */
+export class BoxApiError extends Error {
+    /** HTTP status of Box's answer. */
+    readonly status: number;
+    /** Box's error code, when the body had one. */
+    readonly code?: string;
+    /** Box's own message, before this package added context. */
+    readonly boxMessage?: string;
+    /** Box's request ID (from the body, or the `box-request-id` header). */
+    readonly requestId?: string;
+    /** Box's documentation link for this error. */
+    readonly helpUrl?: string;
+    /** Box's `context_info`, as sent. */
+    readonly contextInfo?: Record<string, unknown>;
+    /** The endpoint that answered, as `POST /2.0/users/terminate_sessions` (never a query or header). */
+    readonly endpoint: string;
+
+    /** Builds the error from Box's answer; `detail` replaces a missing Box message (e.g. an HTML body). */
+    constructor(fields: {
+        status: number;
+        endpoint: string;
+        body?: BoxErrorBody;
+        requestId?: string;
+        detail?: string;
+        hint?: string;
+    }) {
+        const body = fields.body ?? {};
+        const requestId = body.request_id ?? fields.requestId;
+        const code = body.code;
+        const text = body.message ?? fields.detail ?? "no error message in Box's answer";
+        const id = requestId ? ` (request ID ${requestId})` : "";
+        const hint = fields.hint ? ` ${fields.hint}` : "";
+        super(`Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`);
+        this.name = "BoxApiError";
+        this.status = fields.status;
+        this.code = code;
+        this.boxMessage = body.message ?? fields.detail;
+        this.requestId = requestId;
+        this.helpUrl = body.help_url;
+        this.contextInfo = body.context_info;
+        this.endpoint = fields.endpoint;
+    }
+
+    /** Only the diagnostic fields: safe to log or store. */
+    toJSON(): Record<string, unknown> {
+        return {
+            name: this.name,
+            message: this.message,
+            status: this.status,
+            code: this.code,
+            requestId: this.requestId,
+            helpUrl: this.helpUrl,
+            contextInfo: this.contextInfo,
+            endpoint: this.endpoint,
+        };
+    }
+}
+
+/** Why a request got no HTTP answer at all. */
+export type NetworkFailureKind = "timeout" | "refused" | "dropped" | "dns" | "other";
+
+/** A request that got no HTTP answer: timeout, refused or dropped connection, unknown host. */
+export class BoxNetworkError extends Error {
+    /** What went wrong, for retry decisions. */
+    readonly kind: NetworkFailureKind;
+    /** The system error code, such as `ECONNRESET`, when there was one. */
+    readonly errorCode?: string;
+    /** The endpoint that failed, as `POST https://api.box.com/2.0/users/terminate_sessions`. */
+    readonly endpoint: string;
+    /** What failed, without the endpoint: "no answer within 30000 ms", "socket hang up". */
+    readonly detail: string;
+
+    /** Builds the error from already-sanitized parts; never pass a raw axios error here. */
+    constructor(fields: { kind: NetworkFailureKind; endpoint: string; errorCode?: string; detail: string }) {
+        super(`Network error calling Box (${fields.kind}) at ${fields.endpoint}: ${fields.detail}`);
+        this.name = "BoxNetworkError";
+        this.detail = fields.detail;
+        this.kind = fields.kind;
+        this.errorCode = fields.errorCode;
+        this.endpoint = fields.endpoint;
+    }
+
+    /** Only the diagnostic fields: safe to log or store. */
+    toJSON(): Record<string, unknown> {
+        return {
+            name: this.name,
+            message: this.message,
+            kind: this.kind,
+            errorCode: this.errorCode,
+            endpoint: this.endpoint,
+        };
+    }
+}
+
+/** Box's token endpoint refused to issue a token (`{"error", "error_description"}`). */
+export class BoxOAuthError extends Error {
+    /** The OAuth error code, e.g. `invalid_grant`. */
+    readonly error: string;
+    /** Box's description of the problem. */
+    readonly description?: string;
+    /** HTTP status of the token endpoint's answer. */
+    readonly status: number;
+
+    /** Builds the error; `hint` says what usually causes this code. */
+    constructor(fields: { status: number; error: string; description?: string; hint?: string }) {
+        const desc = fields.description ? `: ${fields.description}` : "";
+        super(
+            `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}`,
+        );
+        this.name = "BoxOAuthError";
+        this.error = fields.error;
+        this.description = fields.description;
+        this.status = fields.status;
+    }
+
+    /** Only the diagnostic fields: safe to log or store. */
+    toJSON(): Record<string, unknown> {
+        return { name: this.name, message: this.message, error: this.error, status: this.status };
+    }
+}
+
+/** Settings that are missing, incomplete or malformed; the message names the config key and env var. */
+export class BoxSettingsError extends Error {
+    /** Builds the error with a message that already names the keys involved. */
+    constructor(message: string) {
+        super(message);
+        this.name = "BoxSettingsError";
+    }
+}
+
+const REDACTED = "[REDACTED]";
+
+/**
+ * Removes every known secret, and anything shaped like a bearer credential, from a text that is about
+ * to leave the provider (an error message or a log line). A last line of defence: no code path is
+ * meant to put a secret in such a text, but Box's answer is echoed in messages and we do not control it.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+    let out = text;
+    for (const secret of secrets) {
+        // Short values (a "1" subject ID) would blank unrelated text and are not credentials anyway.
+        if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
+    }
+    return out.replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`);
+}

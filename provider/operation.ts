@@ -1,0 +1,64 @@
+/**
+ * Wiring for one create or update: resolve settings from the configured stack config and the current
+ * environment, build a token source and a Box client. Everything is built per operation, inside the
+ * provider process; only tokens and 429 gates persist, in the process state.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { createTokenSource } from "./auth";
+import { BoxClient, RateGate } from "./client";
+import { processState } from "./process-state";
+import type { RetryPolicy } from "./retry";
+import { resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
+
+/** A ready client and the transport settings that shaped it. */
+export interface BoxOperation {
+    /** The client to send termination requests with. */
+    client: BoxClient;
+    /** Batch size, concurrency and the rest. */
+    settings: TransportSettings;
+}
+
+/** Backoff pacing for 5xx and network failures: 1 s, 2 s, 4 s … (jittered), never above 30 s per wait. */
+const BASE_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+
+/**
+ * Prepares a client for one operation. Fails with a {@link BoxSettingsError} naming the config keys and
+ * environment variables when credentials are missing or incomplete.
+ */
+export function openBoxOperation(env: Record<string, string | undefined> = process.env): BoxOperation {
+    const state = processState();
+    const settings = resolveTransport(state.config, env);
+    const credentials = resolveCredentials(state.config, env, (path) => fs.readFileSync(path, "utf8"));
+    const retry: RetryPolicy = {
+        maxRetries: settings.maxRetries,
+        baseDelayMs: BASE_DELAY_MS,
+        maxDelayMs: MAX_DELAY_MS,
+    };
+    // Retries are worth seeing in `pulumi up` output: they explain a slow step and hint at rate limits.
+    const log = (line: string): void => {
+        void pulumi.log.warn(line);
+    };
+    let gate = state.gates.get(settings.baseUrl);
+    if (!gate) {
+        gate = new RateGate();
+        state.gates.set(settings.baseUrl, gate);
+    }
+    const tokens = createTokenSource(credentials, {
+        baseUrl: settings.baseUrl,
+        timeoutMs: settings.timeoutMs,
+        retry,
+        cache: state.tokens,
+        log,
+    });
+    const client = new BoxClient({
+        baseUrl: settings.baseUrl,
+        tokens,
+        timeoutMs: settings.timeoutMs,
+        retry,
+        log,
+        gate,
+    });
+    return { client, settings };
+}

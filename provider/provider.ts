@@ -1,0 +1,160 @@
+/**
+ * The dynamic provider behind `SessionTermination`: lifecycle only. Each method maps to Box as follows.
+ *
+ *   configure → nothing sent; remembers the `box:*` stack config for this provider process
+ *   check     → nothing sent; validates and normalizes inputs (runs in preview, needs no credentials)
+ *   diff      → nothing sent; new principals are an update, changed `triggers` a replacement
+ *   create    → POST /2.0/users/terminate_sessions  {"user_ids": [...], "user_logins": [...]}
+ *               POST /2.0/groups/terminate_sessions {"group_ids": [...]}   (each only when needed)
+ *   update    → the same two calls, with only the principals added since the last state; none if none
+ *   read      → nothing sent; Box has no record to read back, so state is returned as it is
+ *   delete    → nothing sent; Box cannot restore a terminated session
+ *
+ * This object is serialized into every resource's `__provider` and revived inside Pulumi's provider
+ * host, so it holds no state and captures no credential: settings are read per call (operation.ts),
+ * and the per-process cache lives on `globalThis` (process-state.ts). The module's export is the
+ * provider object itself, so that an installed copy of this package is captured as a `require` of
+ * this file instead of being copied into state.
+ */
+import * as crypto from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { openBoxOperation } from "./operation";
+import { processState } from "./process-state";
+import { SETTINGS, type RawSettings } from "./settings";
+import {
+    TerminationIncompleteError,
+    summarizeMessages,
+    terminatePrincipals,
+    type TerminationOutcome,
+} from "./terminate";
+import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
+import {
+    addedPrincipals,
+    checkInputs,
+    isEmpty,
+    planDiff,
+    principalsOf,
+    subtractPrincipals,
+    UNKNOWN,
+} from "./validation";
+
+type Props = Record<string, unknown>;
+
+function withPrincipals(base: Props, principals: Principals): Props {
+    return {
+        ...base,
+        userIds: principals.userIds,
+        userLogins: principals.userLogins,
+        groupIds: principals.groupIds,
+    };
+}
+
+/** The non-principal inputs carried into state as they are. */
+function carried(inputs: Props): Pick<SessionTerminationInputs, "reason" | "triggers"> {
+    const out: Pick<SessionTerminationInputs, "reason" | "triggers"> = {};
+    if (typeof inputs.reason === "string") out.reason = inputs.reason;
+    if (Array.isArray(inputs.triggers)) out.triggers = inputs.triggers;
+    return out;
+}
+
+/** Sends the termination for `principals`; refuses placeholders, which must never reach Box. */
+async function send(principals: Principals): Promise<{ outcome: TerminationOutcome; startedAt: string }> {
+    for (const list of [principals.userIds, principals.userLogins, principals.groupIds]) {
+        if (list.includes(UNKNOWN))
+            throw new Error("A principal is still unknown at deployment time; nothing was sent to Box.");
+    }
+    const { client, settings } = openBoxOperation();
+    const startedAt = new Date().toISOString();
+    const outcome = await terminatePrincipals(client, principals, settings);
+    return { outcome, startedAt };
+}
+
+/**
+ * Decides what a failed termination means for state. Nothing accepted: rethrow, so Pulumi records no
+ * change. Some accepted: a {@link TerminationIncompleteError} carrying `id` and the true properties.
+ */
+function failure(outcome: TerminationOutcome, id: string, properties: () => Props): Error {
+    const cause = outcome.error ?? new Error("termination failed");
+    if (isEmpty(outcome.accepted)) return cause;
+    return new TerminationIncompleteError({
+        accepted: outcome.accepted,
+        notDone: outcome.notDone,
+        cause,
+        id,
+        properties: properties(),
+    });
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+    /** Keeps the `box:*` stack config (secrets arrive unwrapped) for later calls in this process. */
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        const config: RawSettings = {};
+        for (const s of SETTINGS) {
+            const value = req.config.get(s.configKey);
+            if (value !== undefined) config[s.name] = value;
+        }
+        processState().config = config;
+    },
+
+    /** Validates and normalizes; never calls Box and needs no credentials. */
+    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+        const { inputs, failures } = checkInputs(news);
+        return { inputs: { ...inputs }, failures };
+    },
+
+    /** Always answers `changes` explicitly, so a new provider version alone is never an update. */
+    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+        const plan = planDiff(olds, news);
+        return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+    },
+
+    /** Terminates the sessions of every listed principal. */
+    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+        const principals = principalsOf(inputs);
+        const id = crypto.randomUUID();
+        const { outcome, startedAt } = await send(principals);
+        const outs = (accepted: Principals): Props =>
+            withPrincipals(
+                { ...carried(inputs), message: summarizeMessages(outcome.messages), terminatedAt: startedAt },
+                accepted,
+            );
+        if (outcome.error) {
+            throw failure(outcome, id, () => ({ ...outs(outcome.accepted), __provider: inputs.__provider }));
+        }
+        return { id, outs: outs(principals) as unknown as SessionTerminationOutputs };
+    },
+
+    /** Returns state unchanged: Box keeps no record of a termination to compare with. */
+    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+        return { id, props };
+    },
+
+    /** Terminates only the principals added since the last state; sends nothing otherwise. */
+    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+        const before = principalsOf(olds);
+        const after = principalsOf(news);
+        const added = addedPrincipals(before, after);
+        const previous = { message: olds.message, terminatedAt: olds.terminatedAt };
+        if (isEmpty(added)) {
+            return { outs: withPrincipals({ ...carried(news), ...previous }, after) };
+        }
+        const { outcome, startedAt } = await send(added);
+        const latest = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
+        if (outcome.error) {
+            // State keeps every declared principal except the additions Box did not accept.
+            const recorded = subtractPrincipals(after, outcome.notDone);
+            throw failure(outcome, id, () => ({
+                ...withPrincipals({ ...carried(news), ...latest }, recorded),
+                __provider: news.__provider,
+            }));
+        }
+        return { outs: withPrincipals({ ...carried(news), ...latest }, after) };
+    },
+
+    /** Sends nothing: Box cannot restore a terminated session, so removing the record is all there is. */
+    async delete(): Promise<void> {
+        // Intentionally empty; see the comment above.
+    },
+};
+
+export = provider;

@@ -1,0 +1,103 @@
+/**
+ * The `SessionTermination` resource and its arguments: what a Pulumi program writes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import provider = require("./provider");
+
+/** Arguments of a {@link SessionTermination}. List at least one principal across the three lists. */
+export interface SessionTerminationArgs {
+    /**
+     * Box user IDs whose sessions to end, e.g. `["22466421"]`. Order and repeats do not matter.
+     */
+    userIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Box user logins (email addresses) whose sessions to end, e.g. `["jdoe@example.com"]`. Compared
+     * case-insensitively and stored lower-cased.
+     */
+    userLogins?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Box group IDs, e.g. `["11446498"]`. Box ends the sessions of every member of each group at the
+     * time of the request; people who join later are not affected.
+     */
+    groupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * A free-text audit note, e.g. `"HR-4412: last day 2026-11-30"`. Kept in Pulumi state and never
+     * sent to Box; changing it updates state and sends nothing.
+     */
+    reason?: pulumi.Input<string>;
+    /**
+     * Any values; when they change, the resource is replaced and every listed principal's sessions
+     * are terminated again. Use it to cut a group off again on demand, e.g. `[incidentId]` or
+     * `[new Date().toISOString()]` for every deployment.
+     */
+    triggers?: pulumi.Input<unknown[]>;
+}
+
+/**
+ * Ends the Box sessions of users (by ID or login) and of every member of groups, and records the
+ * revocation in Pulumi state.
+ *
+ * - Creating it terminates every listed principal's sessions.
+ * - Adding principals later terminates only the added ones; removing principals or changing `reason`
+ *   sends nothing; changing `triggers` terminates everyone listed again.
+ * - Deleting it sends nothing: Box cannot restore a terminated session, and the people listed may
+ *   sign in again whenever their account allows.
+ * - Box runs terminations as asynchronous jobs with no completion signal; `message` is Box's
+ *   acknowledgement, and the admin events log shows the outcome.
+ *
+ * @example
+ * ```ts
+ * new SessionTermination("offboard-jdoe", {
+ *     userIds: ["22466421"],
+ *     userLogins: ["jdoe@example.com"],
+ *     reason: "HR-4412: last day 2026-11-30",
+ * });
+ * ```
+ */
+export class SessionTermination extends pulumi.dynamic.Resource {
+    /** Box user IDs whose sessions were terminated, normalized (sorted, without repeats). */
+    declare readonly userIds: pulumi.Output<string[]>;
+    /** Box user logins whose sessions were terminated, lower-cased and sorted. */
+    declare readonly userLogins: pulumi.Output<string[]>;
+    /** Box group IDs whose members' sessions were terminated, sorted. */
+    declare readonly groupIds: pulumi.Output<string[]>;
+    /** The audit note, as given. */
+    declare readonly reason: pulumi.Output<string | undefined>;
+    /** The trigger values of the last replacement, as given. */
+    declare readonly triggers: pulumi.Output<unknown[] | undefined>;
+    /**
+     * Box's answer to the most recent termination request(s), e.g. "Request is successful, please
+     * check the admin events for the status of the job". With several requests, the distinct
+     * messages and the request count.
+     */
+    declare readonly message: pulumi.Output<string>;
+    /** ISO-8601 time at which the most recent termination was sent to Box. */
+    declare readonly terminatedAt: pulumi.Output<string>;
+
+    /**
+     * Declares a termination.
+     *
+     * @param name The unique name of the resource.
+     * @param args The principals to cut off, and an optional reason and triggers.
+     * @param opts Options for the resource.
+     */
+    constructor(name: string, args: SessionTerminationArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            {
+                userIds: args?.userIds,
+                userLogins: args?.userLogins,
+                groupIds: args?.groupIds,
+                reason: args?.reason,
+                triggers: args?.triggers,
+                // Seeded so Pulumi exposes them as outputs; the provider fills them in.
+                message: undefined,
+                terminatedAt: undefined,
+            },
+            opts,
+            "box",
+            "SessionTermination",
+        );
+    }
+}

@@ -1,0 +1,320 @@
+/**
+ * Provider settings: which Box to call, how to authenticate, and how hard to push. Resolution is a
+ * pure function of stack config, the environment and a file reader, evaluated inside each create or
+ * update. Nothing here is read at construction or at module load, because the provider object is
+ * serialized into state and anything it captured would be stored there in plain text.
+ */
+import { BoxSettingsError } from "./errors";
+
+/** One setting: its stack config key, environment variable, default and whether it is a secret. */
+export interface SettingSpec {
+    /** Name under the `box:` config namespace. */
+    name: SettingName;
+    /** Full config key, e.g. `box:accessToken`. */
+    configKey: string;
+    /** Environment variable consulted when the config key is unset. */
+    envVar: string;
+    /** Value used when neither is set, if any. */
+    defaultValue?: string;
+    /** Whether the value is a credential (set it with `pulumi config set --secret`). */
+    secret: boolean;
+    /** One line for the README. */
+    description: string;
+}
+
+/** Every setting's short name. */
+export type SettingName =
+    | "accessToken"
+    | "clientId"
+    | "clientSecret"
+    | "enterpriseId"
+    | "userId"
+    | "jwtConfig"
+    | "jwtConfigPath"
+    | "baseUrl"
+    | "maxRetries"
+    | "timeoutSeconds"
+    | "batchSize"
+    | "concurrency";
+
+const spec = (
+    name: SettingName,
+    envVar: string,
+    secret: boolean,
+    description: string,
+    defaultValue?: string,
+): SettingSpec => ({ name, configKey: `box:${name}`, envVar, secret, description, defaultValue });
+
+/** The settings table the README documents; `configure` reads exactly these keys. */
+export const SETTINGS: readonly SettingSpec[] = [
+    spec(
+        "accessToken",
+        "BOX_ACCESS_TOKEN",
+        true,
+        "A Box access or developer token. Wins over every other method.",
+    ),
+    spec("clientId", "BOX_CLIENT_ID", false, "Client ID of a Box app using Client Credentials Grant."),
+    spec("clientSecret", "BOX_CLIENT_SECRET", true, "Client secret of that app."),
+    spec("enterpriseId", "BOX_ENTERPRISE_ID", false, "Token subject: the enterprise (service account)."),
+    spec("userId", "BOX_USER_ID", false, "Token subject: a user, instead of the enterprise."),
+    spec("jwtConfig", "BOX_JWT_CONFIG", true, "The JWT app's JSON config file, as text."),
+    spec("jwtConfigPath", "BOX_JWT_CONFIG_PATH", false, "Path to that JSON config file."),
+    spec(
+        "baseUrl",
+        "BOX_BASE_URL",
+        false,
+        "API origin (the token endpoint is `{baseUrl}/oauth2/token`).",
+        "https://api.box.com",
+    ),
+    spec(
+        "maxRetries",
+        "BOX_MAX_RETRIES",
+        false,
+        "Retries per request after 429, 5xx, timeouts and dropped connections.",
+        "5",
+    ),
+    spec("timeoutSeconds", "BOX_TIMEOUT_SECONDS", false, "Timeout of each HTTP attempt, in seconds.", "30"),
+    spec(
+        "batchSize",
+        "BOX_BATCH_SIZE",
+        false,
+        "Most principals sent in one request; longer lists are split.",
+        "500",
+    ),
+    spec("concurrency", "BOX_CONCURRENCY", false, "Most requests in flight at once for one resource.", "4"),
+];
+
+/** Raw values by setting name, as read from stack config. */
+export type RawSettings = Partial<Record<SettingName, string>>;
+
+/** How to talk to Box, credentials aside. */
+export interface TransportSettings {
+    /** API origin without a trailing slash. */
+    baseUrl: string;
+    /** Retries per request. */
+    maxRetries: number;
+    /** Per-attempt timeout in milliseconds. */
+    timeoutMs: number;
+    /** Most principals per request. */
+    batchSize: number;
+    /** Most requests in flight. */
+    concurrency: number;
+}
+
+/** A JWT app's settings, from Box's app config JSON. */
+export interface JwtAppSettings {
+    /** `boxAppSettings.clientID`. */
+    clientId: string;
+    /** `boxAppSettings.clientSecret`. */
+    clientSecret: string;
+    /** `boxAppSettings.appAuth.publicKeyID`: the assertion's `kid`. */
+    publicKeyId: string;
+    /** `boxAppSettings.appAuth.privateKey`: a PEM, usually encrypted PKCS#8. */
+    privateKey: string;
+    /** `boxAppSettings.appAuth.passphrase`, for an encrypted key. */
+    passphrase?: string;
+    /** `enterpriseID`, the default subject. */
+    enterpriseId?: string;
+}
+
+/** The token subject: Box issues the token as this enterprise's service account or as this user. */
+export interface Subject {
+    /** `box_subject_type` / `box_sub_type`. */
+    type: "enterprise" | "user";
+    /** The enterprise or user ID. */
+    id: string;
+}
+
+/** Which authentication method to use, with its credentials. Held in memory for one operation only. */
+export type Credentials =
+    | { method: "accessToken"; accessToken: string }
+    | { method: "clientCredentials"; clientId: string; clientSecret: string; subject: Subject }
+    | { method: "jwt"; app: JwtAppSettings; subject: Subject };
+
+/** Reads setting `name`: stack config first, then the environment; empty strings count as unset. */
+export function lookup(
+    name: SettingName,
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): string | undefined {
+    const s = SETTINGS.find((x) => x.name === name);
+    const fromConfig = config[name];
+    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+    const fromEnv = s ? env[s.envVar] : undefined;
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    return s?.defaultValue;
+}
+
+function where(name: SettingName): string {
+    const s = SETTINGS.find((x) => x.name === name);
+    return s ? `${s.configKey} / ${s.envVar}` : name;
+}
+
+function integer(
+    name: SettingName,
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+    min: number,
+    max: number,
+): number {
+    const text = lookup(name, config, env) ?? "";
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+        throw new BoxSettingsError(
+            `${where(name)} must be a whole number from ${min} to ${max}, got "${text}"`,
+        );
+    }
+    return value;
+}
+
+/** Resolves everything but credentials. Needs no secret, so failures here never mention one. */
+export function resolveTransport(
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): TransportSettings {
+    const rawUrl = lookup("baseUrl", config, env) ?? "https://api.box.com";
+    let parsed: URL;
+    try {
+        parsed = new URL(rawUrl);
+    } catch {
+        throw new BoxSettingsError(
+            `${where("baseUrl")} must be an http(s) URL such as https://api.box.com, got "${rawUrl}"`,
+        );
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+        throw new BoxSettingsError(`${where("baseUrl")} must be an http(s) URL, got "${rawUrl}"`);
+    }
+    if (parsed.username || parsed.password || parsed.search) {
+        throw new BoxSettingsError(`${where("baseUrl")} must not carry credentials or a query string`);
+    }
+    return {
+        baseUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ""),
+        maxRetries: integer("maxRetries", config, env, 0, 20),
+        timeoutMs: integer("timeoutSeconds", config, env, 1, 600) * 1000,
+        batchSize: integer("batchSize", config, env, 1, 100_000),
+        concurrency: integer("concurrency", config, env, 1, 64),
+    };
+}
+
+/** Parses Box's JWT app config JSON. Errors name missing fields, never echo values. */
+export function parseJwtAppConfig(text: string, source: string): JwtAppSettings {
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch {
+        throw new BoxSettingsError(`${source} is not valid JSON (expected Box's app config file)`);
+    }
+    const root = (json ?? {}) as Record<string, unknown>;
+    const app = (root.boxAppSettings ?? {}) as Record<string, unknown>;
+    const appAuth = (app.appAuth ?? {}) as Record<string, unknown>;
+    const missing: string[] = [];
+    const str = (value: unknown, field: string): string => {
+        if (typeof value === "string" && value !== "") return value;
+        missing.push(field);
+        return "";
+    };
+    const settings: JwtAppSettings = {
+        clientId: str(app.clientID, "boxAppSettings.clientID"),
+        clientSecret: str(app.clientSecret, "boxAppSettings.clientSecret"),
+        publicKeyId: str(appAuth.publicKeyID, "boxAppSettings.appAuth.publicKeyID"),
+        privateKey: str(appAuth.privateKey, "boxAppSettings.appAuth.privateKey"),
+    };
+    if (typeof appAuth.passphrase === "string" && appAuth.passphrase !== "")
+        settings.passphrase = appAuth.passphrase;
+    if (typeof root.enterpriseID === "string" || typeof root.enterpriseID === "number") {
+        settings.enterpriseId = String(root.enterpriseID);
+    }
+    if (missing.length) throw new BoxSettingsError(`${source} is missing ${missing.join(", ")}`);
+    return settings;
+}
+
+/**
+ * Chooses the authentication method: an access token if given; else JWT if a JWT config is given;
+ * else Client Credentials Grant when client ID, secret and a subject are. An incomplete set names
+ * what is missing; no credentials at all names every way to provide them.
+ */
+export function resolveCredentials(
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+    readFile: (path: string) => string,
+): Credentials {
+    const get = (name: SettingName) => lookup(name, config, env);
+    const accessToken = get("accessToken");
+    if (accessToken) return { method: "accessToken", accessToken };
+
+    const enterpriseId = get("enterpriseId");
+    const userId = get("userId");
+    if (enterpriseId && userId) {
+        throw new BoxSettingsError(
+            `Set only one token subject: ${where("enterpriseId")} or ${where("userId")}, not both`,
+        );
+    }
+    const explicitSubject: Subject | undefined = userId
+        ? { type: "user", id: userId }
+        : enterpriseId
+          ? { type: "enterprise", id: enterpriseId }
+          : undefined;
+
+    const jwtText = get("jwtConfig");
+    const jwtPath = get("jwtConfigPath");
+    if (jwtText || jwtPath) {
+        let text = jwtText;
+        let source = where("jwtConfig");
+        if (!text && jwtPath) {
+            source = `the JWT config file named by ${where("jwtConfigPath")}`;
+            try {
+                text = readFile(jwtPath);
+            } catch (err) {
+                const code = (err as { code?: string }).code ?? "read error";
+                throw new BoxSettingsError(`Cannot read ${source} (${code}): ${jwtPath}`);
+            }
+        }
+        const app = parseJwtAppConfig(text ?? "", source);
+        const subject =
+            explicitSubject ??
+            (app.enterpriseId ? { type: "enterprise" as const, id: app.enterpriseId } : undefined);
+        if (!subject) {
+            throw new BoxSettingsError(
+                `JWT needs a subject: the config file has no enterpriseID; set ${where("enterpriseId")} or ${where("userId")}`,
+            );
+        }
+        return { method: "jwt", app, subject };
+    }
+
+    const clientId = get("clientId");
+    const clientSecret = get("clientSecret");
+    if (clientId || clientSecret || explicitSubject) {
+        const missing: string[] = [];
+        if (!clientId) missing.push(where("clientId"));
+        if (!clientSecret) missing.push(where("clientSecret"));
+        if (!explicitSubject) missing.push(`${where("enterpriseId")} or ${where("userId")}`);
+        if (missing.length || !clientId || !clientSecret || !explicitSubject) {
+            throw new BoxSettingsError(
+                `Client Credentials Grant is incomplete: missing ${missing.join(", ")}`,
+            );
+        }
+        return { method: "clientCredentials", clientId, clientSecret, subject: explicitSubject };
+    }
+
+    throw new BoxSettingsError(
+        `No Box credentials: set box:accessToken (pulumi config set --secret box:accessToken ...) or BOX_ACCESS_TOKEN; ` +
+            `or a JWT app with box:jwtConfig / BOX_JWT_CONFIG or box:jwtConfigPath / BOX_JWT_CONFIG_PATH; ` +
+            `or Client Credentials with box:clientId, box:clientSecret and box:enterpriseId (or the BOX_* variables).`,
+    );
+}
+
+/** Every secret value among the credentials, for redaction. */
+export function secretsOf(credentials: Credentials): string[] {
+    switch (credentials.method) {
+        case "accessToken":
+            return [credentials.accessToken];
+        case "clientCredentials":
+            return [credentials.clientSecret];
+        case "jwt":
+            return [
+                credentials.app.clientSecret,
+                credentials.app.privateKey,
+                credentials.app.passphrase ?? "",
+            ].filter(Boolean);
+    }
+}

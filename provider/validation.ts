@@ -1,0 +1,272 @@
+/**
+ * Input validation, normalization and diffing for `SessionTermination`: pure functions, no I/O.
+ *
+ * They run inside `check` and `diff`, which Pulumi calls during preview. That is why nothing here may
+ * touch the network or need credentials, and why a value Pulumi does not know yet (the unknown
+ * sentinel) is always accepted rather than reported: the real value is checked again at `up`.
+ */
+import { PRINCIPAL_KINDS, type PrincipalKind, type Principals, type SessionTerminationInputs } from "./types";
+
+/**
+ * The string Pulumi's engine puts in place of a value that is not known during preview, whatever the
+ * field's type (`@pulumi/pulumi/runtime/rpc` `unknownValue`). Duplicated here rather than imported so the
+ * serialized provider does not drag Pulumi's RPC module along.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** One reason `check` rejects an input, in the shape Pulumi's `CheckFailure` expects. */
+export interface CheckFailure {
+    /** The offending property, with an index for list entries (`userIds[2]`). */
+    property: string;
+    /** What is wrong, written for the person who typed the value. */
+    reason: string;
+}
+
+/** The result of {@link checkInputs}: the normalized inputs, and every failure found. */
+export interface CheckResult {
+    /** Normalized inputs; meaningful only when `failures` is empty. */
+    inputs: SessionTerminationInputs;
+    /** Every problem found, not just the first, so one preview shows them all. */
+    failures: CheckFailure[];
+}
+
+/**
+ * Keys a `SessionTermination` accepts; anything else is most likely a typo worth reporting. An array,
+ * not a Set: module-level values are copied into `__provider` by Pulumi's closure serializer, which
+ * cannot revive a Set.
+ */
+const KNOWN_KEYS: readonly string[] = [...PRINCIPAL_KINDS, "reason", "triggers", "__provider"];
+
+// Box IDs are decimal strings. Logins are email addresses; Box does the real check, this one catches
+// the mistakes a reviewer would (a name instead of an address, a stray space, an ID in the wrong list).
+const ID_PATTERN = /^[0-9]+$/;
+const LOGIN_PATTERN = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+/** RFC 5321's limit on a whole address; longer strings cannot be a Box login. */
+const MAX_LOGIN_LENGTH = 254;
+
+/** True for the engine's placeholder of a value that is not known yet. */
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+function describe(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "string")
+        return value.length > 40 ? `"${value.slice(0, 40)}…"` : JSON.stringify(value);
+    return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; reason?: string } {
+    if (typeof entry !== "string") {
+        return { reason: `must be a string, got ${describe(entry)}` };
+    }
+    const trimmed = entry.trim();
+    if (trimmed === "") {
+        return { reason: "must not be empty" };
+    }
+    if (kind === "userLogins") {
+        if (trimmed.length > MAX_LOGIN_LENGTH || !LOGIN_PATTERN.test(trimmed)) {
+            return { reason: `must be an email address (a Box login), got ${describe(entry)}` };
+        }
+        return { value: trimmed.toLowerCase() };
+    }
+    if (!ID_PATTERN.test(trimmed)) {
+        const hint = LOGIN_PATTERN.test(trimmed) && kind === "userIds" ? "; put logins in userLogins" : "";
+        return { reason: `must be a Box ID made of digits, got ${describe(entry)}${hint}` };
+    }
+    return { value: trimmed };
+}
+
+/** Orders IDs numerically (shorter first) and logins alphabetically, so state and previews read well. */
+function compareEntries(a: string, b: string): number {
+    return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function sortUnique(values: Iterable<string>, kind: PrincipalKind): string[] {
+    const unique = [...new Set(values)];
+    return kind === "userLogins" ? unique.sort() : unique.sort(compareEntries);
+}
+
+function checkList(kind: PrincipalKind, raw: unknown, failures: CheckFailure[]): string[] {
+    if (raw === undefined || raw === null) return [];
+    if (isUnknown(raw)) return [UNKNOWN];
+    if (!Array.isArray(raw)) {
+        failures.push({ property: kind, reason: `must be a list of strings, got ${describe(raw)}` });
+        return [];
+    }
+    const known: string[] = [];
+    let unknowns = 0;
+    raw.forEach((entry, index) => {
+        if (isUnknown(entry)) {
+            unknowns++;
+            return;
+        }
+        const result = validateEntry(kind, entry);
+        if (result.reason !== undefined) {
+            failures.push({ property: `${kind}[${index}]`, reason: result.reason });
+        } else if (result.value !== undefined) {
+            known.push(result.value);
+        }
+    });
+    // Unknown entries stay as placeholders after the known ones: each may turn out to be any principal.
+    return [...sortUnique(known, kind), ...Array<string>(unknowns).fill(UNKNOWN)];
+}
+
+/**
+ * Validates and normalizes a `SessionTermination`'s inputs. Never throws, whatever `news` holds.
+ *
+ * Normalization makes order, repetition, surrounding spaces and login case meaningless, so the diff
+ * Pulumi shows in a pull request's preview lists only real changes. It is idempotent.
+ */
+export function checkInputs(news: Record<string, unknown>): CheckResult {
+    const failures: CheckFailure[] = [];
+    const source: Record<string, unknown> = news !== null && typeof news === "object" ? news : {};
+
+    for (const key of Object.keys(source)) {
+        if (!KNOWN_KEYS.includes(key) && source[key] !== undefined) {
+            failures.push({
+                property: key,
+                reason: `is not a SessionTermination property (expected one of ${KNOWN_KEYS.filter((k) => k !== "__provider").join(", ")})`,
+            });
+        }
+    }
+
+    const inputs: SessionTerminationInputs = {
+        userIds: checkList("userIds", source.userIds, failures),
+        userLogins: checkList("userLogins", source.userLogins, failures),
+        groupIds: checkList("groupIds", source.groupIds, failures),
+    };
+
+    const reason = source.reason;
+    if (reason !== undefined && reason !== null) {
+        if (typeof reason === "string") inputs.reason = reason;
+        else failures.push({ property: "reason", reason: `must be a string, got ${describe(reason)}` });
+    }
+
+    const triggers = source.triggers;
+    if (triggers !== undefined && triggers !== null) {
+        if (Array.isArray(triggers) || isUnknown(triggers)) inputs.triggers = triggers as unknown[];
+        else failures.push({ property: "triggers", reason: `must be a list, got ${describe(triggers)}` });
+    }
+
+    const listFailed = failures.some((f) => PRINCIPAL_KINDS.some((k) => f.property.startsWith(k)));
+    if (!listFailed && PRINCIPAL_KINDS.every((k) => inputs[k].length === 0)) {
+        failures.push({
+            property: "userIds",
+            reason: "at least one principal is required across userIds, userLogins and groupIds",
+        });
+    }
+    return { inputs, failures };
+}
+
+/**
+ * Reads a principal list from state or from new inputs, normalizing it again: state written by an
+ * older version of this provider, or inputs that skipped `check` in a test, must still compare right.
+ */
+export function principalsOf(props: Partial<Record<PrincipalKind, unknown>>): Principals {
+    const ignored: CheckFailure[] = [];
+    return {
+        userIds: checkList("userIds", props.userIds, ignored),
+        userLogins: checkList("userLogins", props.userLogins, ignored),
+        groupIds: checkList("groupIds", props.groupIds, ignored),
+    };
+}
+
+/** The principals in `next` that are not in `previous`: what an update must send to Box. */
+export function addedPrincipals(previous: Principals, next: Principals): Principals {
+    const added = (kind: PrincipalKind): string[] => {
+        const before = new Set(previous[kind]);
+        return next[kind].filter((p) => !before.has(p));
+    };
+    return { userIds: added("userIds"), userLogins: added("userLogins"), groupIds: added("groupIds") };
+}
+
+/** Principals in `all` that are not in `minus`. */
+export function subtractPrincipals(all: Principals, minus: Principals): Principals {
+    return addedPrincipals(minus, all);
+}
+
+/** The union of two principal sets, normalized. */
+export function unionPrincipals(a: Principals, b: Principals): Principals {
+    const union = (kind: PrincipalKind): string[] => sortUnique([...a[kind], ...b[kind]], kind);
+    return { userIds: union("userIds"), userLogins: union("userLogins"), groupIds: union("groupIds") };
+}
+
+/** How many principals a set names in all. */
+export function countPrincipals(p: Principals): number {
+    return p.userIds.length + p.userLogins.length + p.groupIds.length;
+}
+
+/** True when no list names anyone. */
+export function isEmpty(p: Principals): boolean {
+    return countPrincipals(p) === 0;
+}
+
+/** The answer `diff` gives Pulumi, always with `changes` set (see NOTES: undefined compares `__provider`). */
+export interface DiffPlan {
+    /** Whether anything differs that Pulumi should record. */
+    changes: boolean;
+    /** Properties whose change forces a replacement: only `triggers`. */
+    replaces: string[];
+    /** Principals that an update would send to Box (empty for reason-only or removal-only changes). */
+    added: Principals;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function containsUnknown(value: unknown): boolean {
+    if (isUnknown(value)) return true;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+    return false;
+}
+
+/** Structural equality over JSON-like values, the way Pulumi compares property values. */
+function deepEqual(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (Array.isArray(a) || Array.isArray(b)) {
+        return (
+            Array.isArray(a) &&
+            Array.isArray(b) &&
+            a.length === b.length &&
+            a.every((v, i) => deepEqual(v, b[i]))
+        );
+    }
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+    const ak = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+    const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+    return (
+        ak.length === bk.length &&
+        ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
+}
+
+/** Treats an absent or empty trigger list alike, so adding `triggers: []` later replaces nothing. */
+function triggersOf(value: unknown): unknown {
+    return value === undefined || value === null || (Array.isArray(value) && value.length === 0) ? [] : value;
+}
+
+/**
+ * Compares the state (`olds`, the outputs of the last create/update) with checked new inputs.
+ *
+ * Reordering or repeating entries is no change. Added principals are an update that sends them;
+ * removed principals and a new `reason` are updates that send nothing (Box cannot un-terminate a
+ * session); a changed `triggers` is a replacement, which terminates everyone listed again.
+ */
+export function planDiff(olds: Record<string, unknown>, news: Record<string, unknown>): DiffPlan {
+    const before = principalsOf(olds);
+    const after = principalsOf(news);
+    const added = addedPrincipals(before, after);
+    const oldTriggers = triggersOf(olds.triggers);
+    const newTriggers = triggersOf(news.triggers);
+
+    const replaces = containsUnknown(newTriggers) || !deepEqual(oldTriggers, newTriggers) ? ["triggers"] : [];
+    const listsChanged = PRINCIPAL_KINDS.some(
+        (k) => !sameList(before[k], after[k]) || after[k].includes(UNKNOWN),
+    );
+    const reasonChanged = (olds.reason ?? undefined) !== (news.reason ?? undefined);
+    return { changes: replaces.length > 0 || listsChanged || reasonChanged, replaces, added };
+}
