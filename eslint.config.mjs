@@ -10,7 +10,10 @@ export default tseslint.config(
         rules: {
             // `catch {}` hides failures: every caught error must be handled or rethrown on purpose.
             "no-empty": ["error", { allowEmptyCatch: false }],
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+            ],
             "@typescript-eslint/no-require-imports": "off",
         },
     },

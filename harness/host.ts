@@ -7,13 +7,12 @@ import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 
-// The generated stubs are CommonJS without types; these are the few members used here.
+// Pulumi's generated gRPC stubs are CommonJS without type declarations, so this file talks to them as `any`.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const provrpc: any = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
 const statusproto: any = require("@pulumi/pulumi/proto/status_pb");
 const structproto: any = require("google-protobuf/google/protobuf/struct_pb");
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The marker the engine wraps secret values in. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -70,7 +69,6 @@ export class ProviderHost {
     output = "";
     private constructor(
         private readonly child: ChildProcess,
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         private readonly client: any,
     ) {}
 
@@ -142,11 +140,9 @@ export class ProviderHost {
         req.setUrn(urn);
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const resp: any = await this.call("check", req);
         return {
             inputs: resp.getInputs()?.toJavaScript() ?? {},
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
             failures: resp
                 .getFailuresList()
                 .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -165,7 +161,6 @@ export class ProviderHost {
         req.setUrn(urn);
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const resp: any = await this.call("diff", req);
         const kinds = provproto.DiffResponse.DiffChanges;
         const changes =
@@ -182,7 +177,6 @@ export class ProviderHost {
         const req = new provproto.CreateRequest();
         req.setUrn(urn);
         req.setProperties(toStruct(properties));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const resp: any = await this.call("create", req);
         return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     }
@@ -199,7 +193,6 @@ export class ProviderHost {
         req.setUrn(urn);
         req.setProperties(toStruct(properties));
         if (inputs) req.setInputs(toStruct(inputs));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const resp: any = await this.call("read", req);
         return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     }
@@ -211,7 +204,6 @@ export class ProviderHost {
         req.setUrn(urn);
         req.setOlds(toStruct(olds));
         req.setNews(toStruct(news));
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
         const resp: any = await this.call("update", req);
         return { properties: resp.getProperties()?.toJavaScript() ?? {} };
     }

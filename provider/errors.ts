@@ -22,6 +22,16 @@ export interface BoxErrorBody {
     request_id?: string;
 }
 
+/**
+ * Sets `message` and `name` on an error explicitly. Pulumi's closure serializer turns `class X extends
+ * Error` into a function that calls `Error.call(this, message)`, which sets nothing on `this`: without
+ * this, every error thrown by the serialized provider reaches `pulumi up` with an empty message.
+ */
+export function initError(error: Error, name: string, message: string): void {
+    error.name = name;
+    error.message = message;
+}
+
 /** A non-2xx answer from Box's API. */
 export class BoxApiError extends Error {
     /** HTTP status of Box's answer. */
@@ -54,8 +64,9 @@ export class BoxApiError extends Error {
         const text = body.message ?? fields.detail ?? "no error message in Box's answer";
         const id = requestId ? ` (request ID ${requestId})` : "";
         const hint = fields.hint ? ` ${fields.hint}` : "";
-        super(`Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`);
-        this.name = "BoxApiError";
+        const message = `Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`;
+        super(message);
+        initError(this, "BoxApiError", message);
         this.status = fields.status;
         this.code = code;
         this.boxMessage = body.message ?? fields.detail;
@@ -96,8 +107,9 @@ export class BoxNetworkError extends Error {
 
     /** Builds the error from already-sanitized parts; never pass a raw axios error here. */
     constructor(fields: { kind: NetworkFailureKind; endpoint: string; errorCode?: string; detail: string }) {
-        super(`Network error calling Box (${fields.kind}) at ${fields.endpoint}: ${fields.detail}`);
-        this.name = "BoxNetworkError";
+        const message = `Network error calling Box (${fields.kind}) at ${fields.endpoint}: ${fields.detail}`;
+        super(message);
+        initError(this, "BoxNetworkError", message);
         this.detail = fields.detail;
         this.kind = fields.kind;
         this.errorCode = fields.errorCode;
@@ -128,10 +140,9 @@ export class BoxOAuthError extends Error {
     /** Builds the error; `hint` says what usually causes this code. */
     constructor(fields: { status: number; error: string; description?: string; hint?: string }) {
         const desc = fields.description ? `: ${fields.description}` : "";
-        super(
-            `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}`,
-        );
-        this.name = "BoxOAuthError";
+        const message = `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}`;
+        super(message);
+        initError(this, "BoxOAuthError", message);
         this.error = fields.error;
         this.description = fields.description;
         this.status = fields.status;
@@ -148,7 +159,7 @@ export class BoxSettingsError extends Error {
     /** Builds the error with a message that already names the keys involved. */
     constructor(message: string) {
         super(message);
-        this.name = "BoxSettingsError";
+        initError(this, "BoxSettingsError", message);
     }
 }
 

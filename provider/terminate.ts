@@ -5,6 +5,7 @@
  * and only through the client it is given.
  */
 import type { BoxAccepted } from "./client";
+import { initError } from "./errors";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 import { countPrincipals, subtractPrincipals, unionPrincipals } from "./validation";
 
@@ -156,15 +157,15 @@ export class TerminationIncompleteError extends Error {
     }) {
         const done = countPrincipals(fields.accepted);
         const missing = countPrincipals(fields.notDone);
-        super(
+        const message =
             `Box accepted the termination for ${done} principal(s) but not for ${missing}: ${fields.cause.message}\n` +
-                `  terminated: ${describePrincipals(fields.accepted)}\n` +
-                `  not terminated: ${describePrincipals(fields.notDone)}\n` +
-                (fields.id
-                    ? "  Pulumi state records only the terminated ones; run `pulumi up` again to send the rest."
-                    : ""),
-        );
-        this.name = "TerminationIncompleteError";
+            `  terminated: ${describePrincipals(fields.accepted)}\n` +
+            `  not terminated: ${describePrincipals(fields.notDone)}` +
+            (fields.id
+                ? "\n  Pulumi state records only the terminated ones; run `pulumi up` again to send the rest."
+                : "");
+        super(message);
+        initError(this, "TerminationIncompleteError", message);
         this.id = fields.id;
         this.properties = fields.properties;
         this.accepted = fields.accepted;

@@ -49,7 +49,7 @@ export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string")
@@ -59,7 +59,7 @@ function describe(value: unknown): string {
 
 function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; reason?: string } {
     if (typeof entry !== "string") {
-        return { reason: `must be a string, got ${describe(entry)}` };
+        return { reason: `must be a string, got ${describeValue(entry)}` };
     }
     const trimmed = entry.trim();
     if (trimmed === "") {
@@ -67,13 +67,13 @@ function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; r
     }
     if (kind === "userLogins") {
         if (trimmed.length > MAX_LOGIN_LENGTH || !LOGIN_PATTERN.test(trimmed)) {
-            return { reason: `must be an email address (a Box login), got ${describe(entry)}` };
+            return { reason: `must be an email address (a Box login), got ${describeValue(entry)}` };
         }
         return { value: trimmed.toLowerCase() };
     }
     if (!ID_PATTERN.test(trimmed)) {
         const hint = LOGIN_PATTERN.test(trimmed) && kind === "userIds" ? "; put logins in userLogins" : "";
-        return { reason: `must be a Box ID made of digits, got ${describe(entry)}${hint}` };
+        return { reason: `must be a Box ID made of digits, got ${describeValue(entry)}${hint}` };
     }
     return { value: trimmed };
 }
@@ -92,7 +92,7 @@ function checkList(kind: PrincipalKind, raw: unknown, failures: CheckFailure[]):
     if (raw === undefined || raw === null) return [];
     if (isUnknown(raw)) return [UNKNOWN];
     if (!Array.isArray(raw)) {
-        failures.push({ property: kind, reason: `must be a list of strings, got ${describe(raw)}` });
+        failures.push({ property: kind, reason: `must be a list of strings, got ${describeValue(raw)}` });
         return [];
     }
     const known: string[] = [];
@@ -141,13 +141,14 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
     const reason = source.reason;
     if (reason !== undefined && reason !== null) {
         if (typeof reason === "string") inputs.reason = reason;
-        else failures.push({ property: "reason", reason: `must be a string, got ${describe(reason)}` });
+        else failures.push({ property: "reason", reason: `must be a string, got ${describeValue(reason)}` });
     }
 
     const triggers = source.triggers;
     if (triggers !== undefined && triggers !== null) {
         if (Array.isArray(triggers) || isUnknown(triggers)) inputs.triggers = triggers as unknown[];
-        else failures.push({ property: "triggers", reason: `must be a list, got ${describe(triggers)}` });
+        else
+            failures.push({ property: "triggers", reason: `must be a list, got ${describeValue(triggers)}` });
     }
 
     const listFailed = failures.some((f) => PRINCIPAL_KINDS.some((k) => f.property.startsWith(k)));

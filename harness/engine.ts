@@ -1,0 +1,167 @@
+/**
+ * A small stand-in for the Pulumi engine, enough to take a program through preview, up, refresh and
+ * destroy against the real provider host: it keeps state per URN and sequences Check, Diff, Create,
+ * Update and Delete the way the engine does (Diff compares old outputs with checked new inputs; a
+ * replacement creates the new resource before deleting the old; a create that fails with
+ * `ErrorResourceInitFailed` is recorded with the properties it carries).
+ */
+import { HostCallError, type ProviderHost } from "./host";
+import type { Registration } from "./registrations";
+
+type Props = Record<string, unknown>;
+
+/** A resource as the engine records it. */
+export interface ResourceState {
+    /** The resource's URN. */
+    urn: string;
+    /** Logical name. */
+    name: string;
+    /** Provider-assigned ID. */
+    id: string;
+    /** Checked inputs (with `__provider`). */
+    inputs: Props;
+    /** Outputs (with `__provider`). */
+    outputs: Props;
+}
+
+/** What happens, or would happen, to one resource. */
+export interface Step {
+    /** URN of the resource. */
+    urn: string;
+    /** Logical name. */
+    name: string;
+    /** The operation. */
+    op: "create" | "update" | "replace" | "same" | "delete";
+    /** Checked inputs (for create, update and replace). */
+    inputs?: Props;
+    /** Outputs after the step, when it ran. */
+    outputs?: Props;
+    /** Properties forcing a replacement. */
+    replaces?: string[];
+    /** The failure, when the step failed. */
+    error?: HostCallError | Error;
+}
+
+/** Drives a {@link ProviderHost} like `pulumi preview`/`up`/`refresh`/`destroy`. */
+export class MiniEngine {
+    /** Current state by URN. */
+    readonly state = new Map<string, ResourceState>();
+
+    /** Uses an already configured host. */
+    constructor(
+        private readonly host: ProviderHost,
+        private readonly project = "box-demo",
+        private readonly stack = "dev",
+    ) {}
+
+    /** The URN the engine would assign. */
+    urnOf(reg: Pick<Registration, "type" | "name">): string {
+        return `urn:pulumi:${this.stack}::${this.project}::${reg.type}::${reg.name}`;
+    }
+
+    private async plan(regs: Registration[]): Promise<Step[]> {
+        const steps: Step[] = [];
+        const seen = new Set<string>();
+        for (const reg of regs) {
+            const urn = this.urnOf(reg);
+            seen.add(urn);
+            const old = this.state.get(urn);
+            const checked = await this.host.check(urn, old?.inputs ?? {}, reg.inputs);
+            if (checked.failures.length) {
+                const list = checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+                throw new Error(`${reg.name}: check failed: ${list}`);
+            }
+            if (!old) {
+                steps.push({ urn, name: reg.name, op: "create", inputs: checked.inputs });
+                continue;
+            }
+            const diff = await this.host.diff(old.id, urn, old.outputs, checked.inputs);
+            const op = diff.replaces.length ? "replace" : diff.changes === "none" ? "same" : "update";
+            steps.push({ urn, name: reg.name, op, inputs: checked.inputs, replaces: diff.replaces });
+        }
+        for (const [urn, res] of this.state) {
+            if (!seen.has(urn)) steps.push({ urn, name: res.name, op: "delete" });
+        }
+        return steps;
+    }
+
+    /** Check and Diff only, as `pulumi preview` does: Create and Update are never called. */
+    preview(regs: Registration[]): Promise<Step[]> {
+        return this.plan(regs);
+    }
+
+    /** Runs the plan, recording state after each step; a failed step is reported, later ones still run. */
+    async up(regs: Registration[]): Promise<Step[]> {
+        const steps = await this.plan(regs);
+        for (const step of steps) {
+            try {
+                await this.apply(step);
+            } catch (err) {
+                step.error = err as Error;
+                const init = err instanceof HostCallError ? err.initFailed : undefined;
+                if (init && step.inputs) {
+                    // Partially created or updated: the engine records what the provider says exists.
+                    this.state.set(step.urn, {
+                        urn: step.urn,
+                        name: step.name,
+                        id: init.id,
+                        inputs: step.inputs,
+                        outputs: init.properties,
+                    });
+                }
+            }
+        }
+        return steps;
+    }
+
+    private async apply(step: Step): Promise<void> {
+        const old = this.state.get(step.urn);
+        switch (step.op) {
+            case "create":
+            case "replace": {
+                const created = await this.host.create(step.urn, step.inputs!);
+                if (old) await this.host.delete(old.id, step.urn, old.outputs);
+                this.state.set(step.urn, {
+                    urn: step.urn,
+                    name: step.name,
+                    id: created.id,
+                    inputs: step.inputs!,
+                    outputs: created.properties,
+                });
+                step.outputs = created.properties;
+                return;
+            }
+            case "update": {
+                const updated = await this.host.update(old!.id, step.urn, old!.outputs, step.inputs!);
+                this.state.set(step.urn, { ...old!, inputs: step.inputs!, outputs: updated.properties });
+                step.outputs = updated.properties;
+                return;
+            }
+            case "same":
+                this.state.set(step.urn, { ...old!, inputs: step.inputs! });
+                step.outputs = old!.outputs;
+                return;
+            case "delete":
+                await this.host.delete(old!.id, step.urn, old!.outputs);
+                this.state.delete(step.urn);
+                return;
+        }
+    }
+
+    /** Reads every resource; returns the URNs whose outputs changed (none, for `--expect-no-changes`). */
+    async refresh(): Promise<string[]> {
+        const changed: string[] = [];
+        for (const res of this.state.values()) {
+            const read = await this.host.read(res.id, res.urn, res.outputs, res.inputs);
+            if (JSON.stringify(read.properties) !== JSON.stringify(res.outputs) || read.id !== res.id)
+                changed.push(res.urn);
+            this.state.set(res.urn, { ...res, id: read.id, outputs: read.properties });
+        }
+        return changed;
+    }
+
+    /** Deletes everything in state. */
+    destroy(): Promise<Step[]> {
+        return this.up([]);
+    }
+}

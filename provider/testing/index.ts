@@ -1,0 +1,15 @@
+/**
+ * Test support for programs that use `SessionTermination`: a local Box emulator that needs no Box
+ * account. Import from `pulumi-box-session-termination/testing`.
+ */
+export {
+    ACCEPTED_MESSAGE,
+    createTestJwtApp,
+    startBoxEmulator,
+    type BoxEmulator,
+    type EmulatorApp,
+    type EmulatorOptions,
+    type Fault,
+    type RecordedRequest,
+    type TestJwtApp,
+} from "./emulator";

@@ -1,0 +1,53 @@
+/** Shared test helpers: the in-process provider, config shaped like Pulumi's, and leak scanning. */
+import { expect } from "chai";
+import provider = require("../provider/provider");
+
+/** The provider object exactly as the package exports it. */
+export { provider };
+
+/** Calls `configure` the way the provider host does, with config keys fully qualified. */
+export async function configure(config: Record<string, string>): Promise<void> {
+    await provider.configure!({
+        config: { get: (key: string) => config[key], require: (key: string) => config[key] },
+    });
+}
+
+/** The principals lists plus `__provider`, as Pulumi would hand them to create. */
+export function inputs(fields: Record<string, unknown>): Record<string, unknown> {
+    return { __provider: "serialized-provider-text", ...fields };
+}
+
+/** Asserts that none of `canaries` occurs anywhere in `haystacks` (objects are JSON-serialized). */
+export function expectNoCanary(canaries: string[], ...haystacks: unknown[]): void {
+    for (const hay of haystacks) {
+        const text =
+            typeof hay === "string"
+                ? hay
+                : hay instanceof Error
+                  ? errorSurface(hay)
+                  : String(JSON.stringify(hay));
+        for (const canary of canaries) {
+            expect(text, `a secret leaked into: ${text.slice(0, 300)}`).to.not.include(canary);
+        }
+    }
+}
+
+/** Everything an error exposes: message, stack, JSON form and own properties. */
+export function errorSurface(err: unknown): string {
+    const e = err as Error & Record<string, unknown>;
+    const own: Record<string, unknown> = {};
+    for (const key of Object.getOwnPropertyNames(e)) own[key] = e[key];
+    return [String(e?.message), String(e?.stack), JSON.stringify(e), JSON.stringify(own), String(e)].join(
+        "\n",
+    );
+}
+
+/** Awaits `promise` and returns its rejection; fails the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (err) {
+        return err as Error;
+    }
+    expect.fail("expected a rejection");
+}

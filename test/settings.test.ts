@@ -1,0 +1,148 @@
+import { expect } from "chai";
+import { BoxSettingsError } from "../provider/errors";
+import {
+    lookup,
+    parseJwtAppConfig,
+    resolveCredentials,
+    resolveTransport,
+    SETTINGS,
+} from "../provider/settings";
+
+const noFile = (path: string): string => {
+    throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
+};
+
+describe("settings (pure)", () => {
+    it("stack config wins over the environment, which wins over defaults; empty counts as unset", () => {
+        expect(
+            lookup("baseUrl", { baseUrl: "https://a.example" }, { BOX_BASE_URL: "https://b.example" }),
+        ).to.equal("https://a.example");
+        expect(lookup("baseUrl", { baseUrl: "" }, { BOX_BASE_URL: "https://b.example" })).to.equal(
+            "https://b.example",
+        );
+        expect(lookup("baseUrl", {}, {})).to.equal("https://api.box.com");
+    });
+
+    it("resolves transport defaults and validates numbers by naming key and variable", () => {
+        expect(resolveTransport({}, {})).to.deep.equal({
+            baseUrl: "https://api.box.com",
+            maxRetries: 5,
+            timeoutMs: 30_000,
+            batchSize: 500,
+            concurrency: 4,
+        });
+        expect(resolveTransport({ baseUrl: "http://127.0.0.1:9/" }, {}).baseUrl).to.equal(
+            "http://127.0.0.1:9",
+        );
+        expect(() => resolveTransport({}, { BOX_BATCH_SIZE: "0" })).to.throw(
+            BoxSettingsError,
+            /box:batchSize \/ BOX_BATCH_SIZE/,
+        );
+        expect(() => resolveTransport({ baseUrl: "ftp://x" }, {})).to.throw(/box:baseUrl \/ BOX_BASE_URL/);
+        expect(() => resolveTransport({ baseUrl: "https://u:p@x.example" }, {})).to.throw(
+            /must not carry credentials/,
+        );
+    });
+
+    it("with no credentials, the error names the config key and the environment variable", () => {
+        const err = (() => {
+            try {
+                resolveCredentials({}, {}, noFile);
+            } catch (e) {
+                return e as Error;
+            }
+            return undefined;
+        })();
+        expect(err).to.be.instanceOf(BoxSettingsError);
+        expect(err!.message).to.include("box:accessToken").and.include("BOX_ACCESS_TOKEN");
+    });
+
+    it("prefers an access token, then JWT, then client credentials", () => {
+        const jwt = JSON.stringify({
+            boxAppSettings: {
+                clientID: "cid",
+                clientSecret: "cs",
+                appAuth: { publicKeyID: "k1", privateKey: "PEM", passphrase: "pp" },
+            },
+            enterpriseID: "123",
+        });
+        const all = {
+            accessToken: "tok",
+            jwtConfig: jwt,
+            clientId: "c",
+            clientSecret: "s",
+            enterpriseId: "9",
+        };
+        expect(resolveCredentials(all, {}, noFile).method).to.equal("accessToken");
+        const { accessToken: _t, ...noToken } = all;
+        const viaJwt = resolveCredentials(noToken, {}, noFile);
+        expect(viaJwt).to.deep.include({ method: "jwt", subject: { type: "enterprise", id: "9" } });
+        const { jwtConfig: _j, ...ccg } = noToken;
+        expect(resolveCredentials(ccg, {}, noFile)).to.deep.equal({
+            method: "clientCredentials",
+            clientId: "c",
+            clientSecret: "s",
+            subject: { type: "enterprise", id: "9" },
+        });
+    });
+
+    it("JWT takes the enterprise from the file unless a user or enterprise subject overrides it", () => {
+        const jwt = JSON.stringify({
+            boxAppSettings: {
+                clientID: "cid",
+                clientSecret: "cs",
+                appAuth: { publicKeyID: "k1", privateKey: "PEM" },
+            },
+            enterpriseID: 555,
+        });
+        expect(resolveCredentials({}, { BOX_JWT_CONFIG: jwt }, noFile)).to.deep.include({
+            subject: { type: "enterprise", id: "555" },
+        });
+        expect(resolveCredentials({ userId: "77" }, { BOX_JWT_CONFIG: jwt }, noFile)).to.deep.include({
+            subject: { type: "user", id: "77" },
+        });
+        expect(resolveCredentials({ jwtConfigPath: "/app.json" }, {}, () => jwt).method).to.equal("jwt");
+        expect(() => resolveCredentials({ jwtConfigPath: "/nope.json" }, {}, noFile)).to.throw(
+            /Cannot read .*box:jwtConfigPath.*ENOENT/,
+        );
+    });
+
+    it("an incomplete client-credentials set names exactly what is missing", () => {
+        expect(() => resolveCredentials({ clientId: "c" }, {}, noFile)).to.throw(
+            /missing box:clientSecret \/ BOX_CLIENT_SECRET, box:enterpriseId \/ BOX_ENTERPRISE_ID or box:userId \/ BOX_USER_ID/,
+        );
+        expect(() =>
+            resolveCredentials(
+                { clientId: "c", clientSecret: "s", enterpriseId: "1", userId: "2" },
+                {},
+                noFile,
+            ),
+        ).to.throw(/only one token subject/);
+    });
+
+    it("a malformed JWT config names the missing fields and never echoes values", () => {
+        const text = JSON.stringify({ boxAppSettings: { clientID: "cid", clientSecret: "TOPSECRET-VALUE" } });
+        expect(() => parseJwtAppConfig(text, "box:jwtConfig")).to.throw(
+            /missing boxAppSettings.appAuth.publicKeyID, boxAppSettings.appAuth.privateKey/,
+        );
+        try {
+            parseJwtAppConfig(text, "box:jwtConfig");
+        } catch (e) {
+            expect((e as Error).message).to.not.include("TOPSECRET");
+        }
+        expect(() => parseJwtAppConfig("{not json", "box:jwtConfig")).to.throw(/not valid JSON/);
+    });
+
+    it("documents every setting with key, variable and secrecy", () => {
+        for (const s of SETTINGS) {
+            expect(s.configKey).to.equal(`box:${s.name}`);
+            expect(s.envVar).to.match(/^BOX_[A-Z_]+$/);
+            expect(s.description.length).to.be.greaterThan(10);
+        }
+        expect(SETTINGS.filter((s) => s.secret).map((s) => s.name)).to.deep.equal([
+            "accessToken",
+            "clientSecret",
+            "jwtConfig",
+        ]);
+    });
+});
