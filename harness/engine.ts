@@ -34,6 +34,8 @@ export interface Step {
     op: "create" | "update" | "replace" | "same" | "delete";
     /** Checked inputs (for create, update and replace). */
     inputs?: Props;
+    /** The outputs in state before the step (for update, replace, same and delete). */
+    previous?: Props;
     /** Outputs after the step, when it ran. */
     outputs?: Props;
     /** Properties forcing a replacement. */
@@ -77,10 +79,17 @@ export class MiniEngine {
             }
             const diff = await this.host.diff(old.id, urn, old.outputs, checked.inputs);
             const op = diff.replaces.length ? "replace" : diff.changes === "none" ? "same" : "update";
-            steps.push({ urn, name: reg.name, op, inputs: checked.inputs, replaces: diff.replaces });
+            steps.push({
+                urn,
+                name: reg.name,
+                op,
+                inputs: checked.inputs,
+                replaces: diff.replaces,
+                previous: old.outputs,
+            });
         }
         for (const [urn, res] of this.state) {
-            if (!seen.has(urn)) steps.push({ urn, name: res.name, op: "delete" });
+            if (!seen.has(urn)) steps.push({ urn, name: res.name, op: "delete", previous: res.outputs });
         }
         return steps;
     }
