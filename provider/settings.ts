@@ -228,26 +228,49 @@ export function parseJwtAppConfig(text: string, source: string): JwtAppSettings 
     return settings;
 }
 
+/** The settings that make up credentials: they are taken as one set, from one source. */
+const CREDENTIAL_SETTINGS: readonly SettingName[] = [
+    "accessToken",
+    "clientId",
+    "clientSecret",
+    "enterpriseId",
+    "userId",
+    "jwtConfig",
+    "jwtConfigPath",
+];
+
 /**
  * Chooses the authentication method: an access token if given; else JWT if a JWT config is given;
  * else Client Credentials Grant when client ID, secret and a subject are. An incomplete set names
  * what is missing; no credentials at all names every way to provide them.
+ *
+ * Credentials come from stack config when it names any of them, and only then from the environment:
+ * mixing the two would let a stale `BOX_ACCESS_TOKEN` in a shell silently override the client
+ * credentials a stack declares.
  */
 export function resolveCredentials(
     config: RawSettings,
     env: Record<string, string | undefined>,
     readFile: (path: string) => string,
 ): Credentials {
-    const get = (name: SettingName) => lookup(name, config, env);
+    const fromConfig = CREDENTIAL_SETTINGS.some((name) => config[name] !== undefined && config[name] !== "");
+    const get = (name: SettingName) => (fromConfig ? lookup(name, config, {}) : lookup(name, {}, env));
+    const ignoredEnv = fromConfig
+        ? SETTINGS.filter((s) => CREDENTIAL_SETTINGS.includes(s.name) && env[s.envVar]).map((s) => s.envVar)
+        : [];
+    const fail = (message: string): never => {
+        const note = ignoredEnv.length
+            ? ` (${ignoredEnv.join(", ")} ${ignoredEnv.length > 1 ? "are" : "is"} ignored because stack config sets credentials)`
+            : "";
+        throw new BoxSettingsError(`${message}${note}`);
+    };
     const accessToken = get("accessToken");
     if (accessToken) return { method: "accessToken", accessToken };
 
     const enterpriseId = get("enterpriseId");
     const userId = get("userId");
     if (enterpriseId && userId) {
-        throw new BoxSettingsError(
-            `Set only one token subject: ${where("enterpriseId")} or ${where("userId")}, not both`,
-        );
+        fail(`Set only one token subject: ${where("enterpriseId")} or ${where("userId")}, not both`);
     }
     const explicitSubject: Subject | undefined = userId
         ? { type: "user", id: userId }
@@ -274,7 +297,7 @@ export function resolveCredentials(
             explicitSubject ??
             (app.enterpriseId ? { type: "enterprise" as const, id: app.enterpriseId } : undefined);
         if (!subject) {
-            throw new BoxSettingsError(
+            return fail(
                 `JWT needs a subject: the config file has no enterpriseID; set ${where("enterpriseId")} or ${where("userId")}`,
             );
         }
@@ -289,9 +312,7 @@ export function resolveCredentials(
         if (!clientSecret) missing.push(where("clientSecret"));
         if (!explicitSubject) missing.push(`${where("enterpriseId")} or ${where("userId")}`);
         if (missing.length || !clientId || !clientSecret || !explicitSubject) {
-            throw new BoxSettingsError(
-                `Client Credentials Grant is incomplete: missing ${missing.join(", ")}`,
-            );
+            return fail(`Client Credentials Grant is incomplete: missing ${missing.join(", ")}`);
         }
         return { method: "clientCredentials", clientId, clientSecret, subject: explicitSubject };
     }

@@ -98,12 +98,34 @@ describe("settings (pure)", () => {
         expect(resolveCredentials({}, { BOX_JWT_CONFIG: jwt }, noFile)).to.deep.include({
             subject: { type: "enterprise", id: "555" },
         });
-        expect(resolveCredentials({ userId: "77" }, { BOX_JWT_CONFIG: jwt }, noFile)).to.deep.include({
+        expect(resolveCredentials({}, { BOX_JWT_CONFIG: jwt, BOX_USER_ID: "77" }, noFile)).to.deep.include({
+            subject: { type: "user", id: "77" },
+        });
+        expect(resolveCredentials({ jwtConfig: jwt, userId: "77" }, {}, noFile)).to.deep.include({
             subject: { type: "user", id: "77" },
         });
         expect(resolveCredentials({ jwtConfigPath: "/app.json" }, {}, () => jwt).method).to.equal("jwt");
         expect(() => resolveCredentials({ jwtConfigPath: "/nope.json" }, {}, noFile)).to.throw(
             /Cannot read .*box:jwtConfigPath.*ENOENT/,
+        );
+    });
+
+    it("takes credentials as one set: any credential in stack config means the environment's are ignored", () => {
+        const env = { BOX_ACCESS_TOKEN: "stale-token", BOX_CLIENT_SECRET: "env-secret" };
+        const viaConfig = resolveCredentials(
+            { clientId: "c", clientSecret: "s", enterpriseId: "9" },
+            env,
+            noFile,
+        );
+        expect(viaConfig).to.deep.include({ method: "clientCredentials", clientSecret: "s" });
+        expect(resolveCredentials({ baseUrl: "https://x.example" }, env, noFile)).to.deep.equal({
+            method: "accessToken",
+            accessToken: "stale-token",
+        });
+        expect(() =>
+            resolveCredentials({ clientId: "c" }, { BOX_CLIENT_SECRET: "s", BOX_ENTERPRISE_ID: "9" }, noFile),
+        ).to.throw(
+            /missing box:clientSecret.*\(BOX_CLIENT_SECRET, BOX_ENTERPRISE_ID are ignored because stack config sets credentials\)/,
         );
     });
 
