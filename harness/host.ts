@@ -98,9 +98,15 @@ export class ProviderHost {
             child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
             child.on("exit", (code) => reject(new Error(`provider host exited with ${code}:\n${output}`)));
         });
+        // A partial-failure status carries the resource's properties (with `__provider`) in a binary
+        // trailer. grpc-js clients drop metadata over 8 KB by default; Pulumi's engine, a Go client,
+        // accepts far more, so the harness does too.
         const client = new provrpc.ResourceProviderClient(
             `127.0.0.1:${port}`,
             grpc.credentials.createInsecure(),
+            {
+                "grpc.max_metadata_size": 16 * 1024 * 1024,
+            },
         );
         const host = new ProviderHost(child, client);
         host.output = output;
@@ -112,8 +118,13 @@ export class ProviderHost {
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) => {
             this.client[method](request, (err: grpc.ServiceError | null, response: T) => {
-                if (err) reject(new HostCallError(err.details || err.message, parseInitFailed(err)));
-                else resolve(response);
+                if (!err) return resolve(response);
+                // Anything thrown in a gRPC callback is swallowed and would leave this call pending forever.
+                try {
+                    reject(new HostCallError(err.details || err.message, parseInitFailed(err)));
+                } catch (parseError) {
+                    reject(parseError);
+                }
             });
         });
     }

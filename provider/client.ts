@@ -166,8 +166,11 @@ export class BoxClient {
                 if (response.status >= 200 && response.status < 300) {
                     const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
                     return {
+                        // The status is Box's answer; a body we cannot read does not undo an accepted request.
                         message:
-                            typeof parsed?.message === "string" ? parsed.message : `HTTP ${response.status}`,
+                            typeof parsed?.message === "string"
+                                ? parsed.message
+                                : `Accepted (HTTP ${response.status}); Box's answer carried no readable message`,
                         requestId: headerValue(response.headers, "box-request-id"),
                         attempts: attempt,
                     };

@@ -22,6 +22,7 @@ import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
 import { SETTINGS, type RawSettings } from "./settings";
 import {
+    fitPartialState,
     TerminationIncompleteError,
     summarizeMessages,
     terminatePrincipals,
@@ -71,17 +72,19 @@ async function send(principals: Principals): Promise<{ outcome: TerminationOutco
 
 /**
  * Decides what a failed termination means for state. Nothing accepted: rethrow, so Pulumi records no
- * change. Some accepted: a {@link TerminationIncompleteError} carrying `id` and the true properties.
+ * change. Some accepted: a {@link TerminationIncompleteError} carrying `id` and the true properties,
+ * as far as they can travel out of the provider host (see `fitPartialState`).
  */
-function failure(outcome: TerminationOutcome, id: string, properties: () => Props): Error {
+function failure(outcome: TerminationOutcome, id: string, properties: Props, providerText: unknown): Error {
     const cause = outcome.error ?? new Error("termination failed");
     if (isEmpty(outcome.accepted)) return cause;
+    const state = fitPartialState(properties, providerText);
     return new TerminationIncompleteError({
         accepted: outcome.accepted,
         notDone: outcome.notDone,
         cause,
         id,
-        properties: properties(),
+        state,
     });
 }
 
@@ -119,7 +122,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
                 accepted,
             );
         if (outcome.error) {
-            throw failure(outcome, id, () => ({ ...outs(outcome.accepted), __provider: inputs.__provider }));
+            throw failure(outcome, id, outs(outcome.accepted), inputs.__provider);
         }
         return { id, outs: outs(principals) as unknown as SessionTerminationOutputs };
     },
@@ -143,10 +146,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
         if (outcome.error) {
             // State keeps every declared principal except the additions Box did not accept.
             const recorded = subtractPrincipals(after, outcome.notDone);
-            throw failure(outcome, id, () => ({
-                ...withPrincipals({ ...carried(news), ...latest }, recorded),
-                __provider: news.__provider,
-            }));
+            throw failure(
+                outcome,
+                id,
+                withPrincipals({ ...carried(news), ...latest }, recorded),
+                news.__provider,
+            );
         }
         return { outs: withPrincipals({ ...carried(news), ...latest }, after) };
     },

@@ -132,6 +132,35 @@ export async function terminatePrincipals(
 }
 
 /**
+ * The most partial state, as JSON characters, that an error can carry out of Pulumi's provider host.
+ * The host sends it in a gRPC trailer, and Node's HTTP/2 server drops a header block over about 64 KB
+ * without a word, leaving the engine waiting for an answer. Measured: 56 KB gets through, 64 KB does not.
+ */
+export const MAX_PARTIAL_STATE_CHARS = 48_000;
+
+/** How a partial result can be handed to Pulumi. */
+export type PartialState =
+    | { fits: "whole"; properties: Record<string, unknown> }
+    | { fits: "without-provider"; properties: Record<string, unknown> }
+    | { fits: "no" };
+
+/**
+ * Decides how much of a partial result can travel with the error: all of it; all but `__provider` (an
+ * installed package's is a short `require`, a provider copied from source is ~75 KB); or nothing, when
+ * the lists of accepted principals alone are too long (a bulk revocation failing half-way).
+ */
+export function fitPartialState(
+    properties: Record<string, unknown>,
+    providerText: unknown,
+    limit = MAX_PARTIAL_STATE_CHARS,
+): PartialState {
+    const withProvider = { ...properties, __provider: providerText };
+    if (JSON.stringify(withProvider).length <= limit) return { fits: "whole", properties: withProvider };
+    if (JSON.stringify(properties).length <= limit) return { fits: "without-provider", properties };
+    return { fits: "no" };
+}
+
+/**
  * A termination that Box accepted for some principals but not all. When `id` is set, Pulumi records
  * the resource with `properties` (what was really done), so the next `pulumi up` sends only the rest.
  */
@@ -147,27 +176,38 @@ export class TerminationIncompleteError extends Error {
     /** Principals Box did not accept (failed or never sent). */
     readonly notDone: Principals;
 
-    /** Builds the message from the outcome; `cause` is the first permanent failure. */
+    /**
+     * Builds the message from the outcome; `cause` is the first permanent failure. Pass `id` and
+     * `state` to have Pulumi record the partial result; `state.fits` says what the message must add.
+     */
     constructor(fields: {
         accepted: Principals;
         notDone: Principals;
         cause: Error;
         id?: string;
-        properties?: Record<string, unknown>;
+        state?: PartialState;
     }) {
         const done = countPrincipals(fields.accepted);
         const missing = countPrincipals(fields.notDone);
+        const fits = fields.state?.fits ?? "no";
+        const next =
+            fits === "whole"
+                ? "Pulumi state records only the terminated ones; run `pulumi up` again to send the rest."
+                : fits === "without-provider"
+                  ? "Pulumi state records only the terminated ones; run `pulumi up` again to send the rest (and before any `pulumi destroy`: this partial state had to leave out the provider code to fit through Pulumi's provider host)."
+                  : "This partial result is too large to record in Pulumi state; the next `pulumi up` sends every principal again, which terminates the accepted ones once more and is harmless.";
         const message =
             `Box accepted the termination for ${done} principal(s) but not for ${missing}: ${fields.cause.message}\n` +
             `  terminated: ${describePrincipals(fields.accepted)}\n` +
-            `  not terminated: ${describePrincipals(fields.notDone)}` +
-            (fields.id
-                ? "\n  Pulumi state records only the terminated ones; run `pulumi up` again to send the rest."
-                : "");
+            `  not terminated: ${describePrincipals(fields.notDone)}\n` +
+            `  ${next}`;
         super(message);
         initError(this, "TerminationIncompleteError", message);
-        this.id = fields.id;
-        this.properties = fields.properties;
+        // Without `id`, Pulumi records nothing, which is the true state when the partial result cannot travel.
+        if (fields.state && fields.state.fits !== "no") {
+            this.id = fields.id;
+            this.properties = fields.state.properties;
+        }
         this.accepted = fields.accepted;
         this.notDone = fields.notDone;
         this.reasons = [`not terminated: ${describePrincipals(fields.notDone)}`];

@@ -66,6 +66,8 @@ export interface RecordedRequest {
 export interface Fault {
     /** Only requests to this path (or matching this pattern) use the fault; all do if unset. */
     path?: string | RegExp;
+    /** Let this many matching requests through normally first (to fail, say, the third batch). */
+    after?: number;
     /** Answer with this status (with `body`, or a Box error body for it). */
     status?: number;
     /** Extra response headers, e.g. `{ "retry-after": "2" }`. */
@@ -175,7 +177,13 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         const index = faults.findIndex(
             (f) => f.path === undefined || (typeof f.path === "string" ? f.path === path : f.path.test(path)),
         );
-        return index >= 0 ? faults.splice(index, 1)[0] : undefined;
+        if (index < 0) return undefined;
+        const fault = faults[index];
+        if (fault.after) {
+            fault.after--;
+            return undefined;
+        }
+        return faults.splice(index, 1)[0];
     };
 
     /** Fixed one-second windows; answers the wait in whole seconds, as Box's `retry-after` does. */
