@@ -32,6 +32,13 @@ describe("authentication", () => {
     });
     afterEach(() => box.close());
 
+    /** Client Credentials Grant for the enterprise, against the current emulator. */
+    const ccgConfig = (): Record<string, string> => ({
+        "box:baseUrl": box.baseUrl,
+        "box:clientId": CCG.clientId,
+        "box:clientSecret": CCG.clientSecret,
+        "box:enterpriseId": CCG.enterpriseId,
+    });
     const tokenRequests = (): number => box.requests.filter((r) => r.path === "/oauth2/token").length;
     const apiRequests = () => box.requests.filter((r) => r.path.startsWith("/2.0/"));
 
@@ -79,12 +86,7 @@ describe("authentication", () => {
     });
 
     it("Client Credentials Grant: form-encoded token request for the enterprise, then bearer calls", async () => {
-        await configure({
-            "box:baseUrl": box.baseUrl,
-            "box:clientId": CCG.clientId,
-            "box:clientSecret": CCG.clientSecret,
-            "box:enterpriseId": CCG.enterpriseId,
-        });
+        await configure(ccgConfig());
         await provider.create(inputs({ userIds: ["1"] }));
         const tokenCall = box.requests[0];
         expect(tokenCall.path).to.equal("/oauth2/token");
@@ -149,12 +151,7 @@ describe("authentication", () => {
     it("fetches a new token shortly before expires_in runs out", async () => {
         await box.close();
         box = await startBoxEmulator({ apps: [CCG], tokenTtlSeconds: 1 });
-        await configure({
-            "box:baseUrl": box.baseUrl,
-            "box:clientId": CCG.clientId,
-            "box:clientSecret": CCG.clientSecret,
-            "box:enterpriseId": CCG.enterpriseId,
-        });
+        await configure(ccgConfig());
         await provider.create(inputs({ userIds: ["1"] }));
         await provider.create(inputs({ userIds: ["2"] }));
         expect(tokenRequests()).to.equal(1);
@@ -165,12 +162,7 @@ describe("authentication", () => {
     });
 
     it("a 401 mid-run fetches a fresh token once and retries the request once", async () => {
-        await configure({
-            "box:baseUrl": box.baseUrl,
-            "box:clientId": CCG.clientId,
-            "box:clientSecret": CCG.clientSecret,
-            "box:enterpriseId": CCG.enterpriseId,
-        });
+        await configure(ccgConfig());
         const created = await provider.create(inputs({ userIds: ["1"] }));
         box.expireIssuedTokens();
         await provider.update!(created.id, created.outs, inputs({ userIds: ["1", "2"] }));
@@ -184,12 +176,7 @@ describe("authentication", () => {
     });
 
     it("a second 401 after the refresh fails instead of looping", async () => {
-        await configure({
-            "box:baseUrl": box.baseUrl,
-            "box:clientId": CCG.clientId,
-            "box:clientSecret": CCG.clientSecret,
-            "box:enterpriseId": CCG.enterpriseId,
-        });
+        await configure(ccgConfig());
         box.enqueue(
             { path: "/2.0/users/terminate_sessions", status: 401 },
             { path: "/2.0/users/terminate_sessions", status: 401 },

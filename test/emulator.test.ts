@@ -162,6 +162,26 @@ describe("Box emulator", () => {
         expect(Date.now() - start).to.be.at.least(250);
     });
 
+    it("never logs a token request's secret or assertion, even when a fault answers it", async () => {
+        box.enqueue({ path: "/oauth2/token", status: 503 });
+        for (let i = 0; i < 2; i++) {
+            await fetch(`${box.baseUrl}/oauth2/token`, {
+                method: "POST",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: new URLSearchParams({
+                    grant_type: "client_credentials",
+                    client_id: "c",
+                    client_secret: "SECRET_in_form_123",
+                    assertion: "ASSERTION_abc",
+                }).toString(),
+            });
+        }
+        expect(box.requests.map((r) => r.status)).to.deep.equal([503, 400]);
+        const logged = JSON.stringify(box.requests.map((r) => r.body));
+        expect(logged).to.not.include("SECRET_in_form_123").and.not.include("ASSERTION_abc");
+        expect(box.requests[0].body).to.deep.include({ grant_type: "client_credentials", client_id: "c" });
+    });
+
     it("rate-limits per second with 429 and a whole-second retry-after", async () => {
         box.setRateLimit(2);
         const body = JSON.stringify({ group_ids: ["1"] });

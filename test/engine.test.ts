@@ -15,6 +15,15 @@ import { expectNoCanary } from "./helpers";
 
 const TOKEN = "tok_CANARY_engine_3d9a77";
 
+/** The story's one person, as each step declares them; only what a step changes is spelled out. */
+const jdoe = (changes: SessionTerminationArgs): SessionTerminationArgs => ({
+    userIds: ["22466421"],
+    userLogins: ["jdoe@example.com"],
+    groupIds: ["11446498"],
+    reason: "HR-4412",
+    ...changes,
+});
+
 async function register(resources: Record<string, SessionTerminationArgs>): Promise<Registration[]> {
     return captureRegistrations(() => {
         for (const [name, args] of Object.entries(resources)) new SessionTermination(name, args);
@@ -65,12 +74,7 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
 
     it("preview (Check and Diff) calls nothing on Box; Create sends valid requests and returns Box's message", async () => {
         const regs = await register({
-            "offboard-jdoe": {
-                userIds: ["22466421"],
-                userLogins: ["jdoe@example.com"],
-                groupIds: ["11446498"],
-                reason: "HR-4412",
-            },
+            "offboard-jdoe": jdoe({}),
         });
         const plan = await engine.preview(regs);
         expect(plan.map((s) => s.op)).to.deep.equal(["create"]);
@@ -94,12 +98,7 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
 
     it("Diff: a reordered, repeated list is no change and sends nothing", async () => {
         const regs = await register({
-            "offboard-jdoe": {
-                userIds: ["22466421", "22466421"],
-                userLogins: ["JDOE@example.com"],
-                groupIds: ["11446498"],
-                reason: "HR-4412",
-            },
+            "offboard-jdoe": jdoe({ userIds: ["22466421", "22466421"], userLogins: ["JDOE@example.com"] }),
         });
         const steps = await engine.up(regs);
         expect(steps.map((s) => s.op)).to.deep.equal(["same"]);
@@ -108,12 +107,7 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
 
     it("Update: sends only the added principal", async () => {
         const regs = await register({
-            "offboard-jdoe": {
-                userIds: ["22466421", "5550001"],
-                userLogins: ["jdoe@example.com"],
-                groupIds: ["11446498"],
-                reason: "HR-4412",
-            },
+            "offboard-jdoe": jdoe({ userIds: ["22466421", "5550001"] }),
         });
         const steps = await engine.up(regs);
         expect(steps.map((s) => s.op)).to.deep.equal(["update"]);
@@ -126,12 +120,7 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
 
     it("Update: a reason change records the reason and sends nothing", async () => {
         const regs = await register({
-            "offboard-jdoe": {
-                userIds: ["22466421", "5550001"],
-                userLogins: ["jdoe@example.com"],
-                groupIds: ["11446498"],
-                reason: "HR-4412 (approved)",
-            },
+            "offboard-jdoe": jdoe({ userIds: ["22466421", "5550001"], reason: "HR-4412 (approved)" }),
         });
         const before = engine.state.get(engine.urnOf(regs[0]))!.outputs;
         const steps = await engine.up(regs);
@@ -149,13 +138,11 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
 
     it("Diff: changed triggers replace the resource, terminating everyone listed again", async () => {
         const regs = await register({
-            "offboard-jdoe": {
+            "offboard-jdoe": jdoe({
                 userIds: ["22466421", "5550001"],
-                userLogins: ["jdoe@example.com"],
-                groupIds: ["11446498"],
                 reason: "HR-4412 (approved)",
                 triggers: ["again"],
-            },
+            }),
         });
         const steps = await engine.up(regs);
         expect(steps.map((s) => [s.op, s.replaces])).to.deep.equal([["replace", ["triggers"]]]);
@@ -177,13 +164,11 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
             }),
         });
         const regs = await register({
-            "offboard-jdoe": {
+            "offboard-jdoe": jdoe({
                 userIds: ["22466421", "5550001"],
-                userLogins: ["jdoe@example.com"],
-                groupIds: ["11446498"],
                 reason: "HR-4412 (approved)",
                 triggers: ["again"],
-            },
+            }),
             "offboard-amy": { userLogins: ["amy@example.com"] },
         });
         const steps = await engine.up(regs);

@@ -12,6 +12,8 @@ import { MiniEngine } from "../harness/engine";
 import { HostCallError, ProviderHost } from "../harness/host";
 import { captureRegistrations } from "../harness/registrations";
 import { configure, inputs, provider, rejectionOf } from "./helpers";
+// Outside a Pulumi engine, pulumi.log.warn writes to console.warn: what `pulumi up` would show.
+import { warnings } from "./root-hooks";
 
 const TOKEN = "tok_faults_0123456789";
 const USERS = "/2.0/users/terminate_sessions";
@@ -20,9 +22,6 @@ const GROUPS = "/2.0/groups/terminate_sessions";
 describe("faults, one per kind (in-process provider, real HTTP)", function () {
     this.timeout(60_000);
     let box: BoxEmulator;
-    const warnings: string[] = [];
-    const originalWarn = console.warn;
-
     beforeEach(async () => {
         box = await startBoxEmulator({ accessTokens: [TOKEN] });
         await configure({
@@ -31,14 +30,8 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
             "box:maxRetries": "2",
             "box:timeoutSeconds": "1",
         });
-        warnings.length = 0;
-        // Outside a Pulumi engine, pulumi.log.warn writes to console.warn: that is what `pulumi up` shows.
-        console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
     });
-    afterEach(async () => {
-        console.warn = originalWarn;
-        await box.close();
-    });
+    afterEach(() => box.close());
 
     const statuses = () => box.requests.map((r) => r.status);
     /** The create succeeds; `applied` is how many requests Box acted on (a timed-out one may still count). */
@@ -314,9 +307,6 @@ describe("large lists against a rate-limited emulator", function () {
     this.timeout(60_000);
     it("2,000 logins in batches of 100 at 4 in flight, 429s included: every login sent exactly once, no failure", async () => {
         const box = await startBoxEmulator({ accessTokens: [TOKEN], rateLimitPerSecond: 8 });
-        const originalWarn = console.warn;
-        const warnings: string[] = [];
-        console.warn = (...args: unknown[]) => warnings.push(args.join(" "));
         try {
             await configure({
                 "box:accessToken": TOKEN,
@@ -334,7 +324,6 @@ describe("large lists against a rate-limited emulator", function () {
             expect(created.outs.message).to.match(/\(20 requests accepted\)$/);
             expect(warnings.length).to.be.greaterThan(0);
         } finally {
-            console.warn = originalWarn;
             await box.close();
         }
     });

@@ -263,6 +263,17 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         return { status: 202, body: JSON.stringify({ message: ACCEPTED_MESSAGE }), logBody: body };
     };
 
+    /** The answer a fault scripts: its body, or a Box error body for its status. */
+    const scripted = (fault: Fault, id: string, tokenLabel: string | undefined): Answer => {
+        const status = fault.status ?? 500;
+        return {
+            status,
+            body: fault.body ?? clientError(status, ERROR_CODES[status] ?? "error", `Emulated ${status}`, id),
+            headers: fault.headers,
+            token: tokenLabel,
+        };
+    };
+
     const oauthError = (status: number, error: string, description: string): Answer => ({
         status,
         body: JSON.stringify({ error, error_description: description }),
@@ -300,13 +311,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
             };
         }
         const form = Object.fromEntries(new URLSearchParams(raw));
-        // The log keeps which grant and subject were asked for, never a secret or an assertion.
-        const logBody = {
-            grant_type: form.grant_type,
-            client_id: form.client_id,
-            box_subject_type: form.box_subject_type,
-            box_subject_id: form.box_subject_id,
-        };
+        const logBody = tokenLogBody(raw);
         const app = apps.get(form.client_id ?? "");
         if (!app || app.clientSecret !== form.client_secret) {
             return {
@@ -450,40 +455,16 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
                     return;
                 }
                 let answer: Answer;
-                if (fault && fault.status !== undefined && !fault.afterEffect) {
-                    const text =
-                        fault.body ??
-                        clientError(
-                            fault.status,
-                            ERROR_CODES[fault.status] ?? "error",
-                            `Emulated ${fault.status}`,
-                            id,
-                        );
-                    answer = {
-                        status: fault.status,
-                        body: text,
-                        headers: fault.headers,
-                        token: authenticate(req.headers.authorization),
-                    };
-                    record.body = safeJson(raw) ?? raw;
+                if (fault?.status !== undefined && !fault.afterEffect) {
+                    answer = scripted(fault, id, authenticate(req.headers.authorization));
+                    record.body = logBodyOf(path, raw);
                 } else {
                     const routed = route(req, path, raw, id);
                     answer = routed.answer;
-                    record.body = routed.logBody ?? (path === "/oauth2/token" ? {} : (safeJson(raw) ?? raw));
-                    if (fault && fault.status !== undefined) {
-                        answer = {
-                            status: fault.status,
-                            body:
-                                fault.body ??
-                                clientError(
-                                    fault.status,
-                                    ERROR_CODES[fault.status] ?? "error",
-                                    `Emulated ${fault.status}`,
-                                    id,
-                                ),
-                            headers: fault.headers,
-                            token: answer.token,
-                        };
+                    record.body = routed.logBody ?? logBodyOf(path, raw);
+                    if (fault?.status !== undefined) {
+                        // Box's 503 may still have applied the write: the log says whether it did.
+                        answer = scripted(fault, id, answer.token);
                         record.body = {
                             ...(record.body as object),
                             appliedBeforeFailure: routed.answer.status === 202,
@@ -547,6 +528,22 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
                 server.close(() => resolve());
             }),
     };
+}
+
+/** What the log keeps of a token request: which grant and subject were asked for, never a secret or an assertion. */
+function tokenLogBody(raw: string): Record<string, string | undefined> {
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    return {
+        grant_type: form.grant_type,
+        client_id: form.client_id,
+        box_subject_type: form.box_subject_type,
+        box_subject_id: form.box_subject_id,
+    };
+}
+
+/** The logged form of a request body: sanitized for the token endpoint, parsed JSON or raw text otherwise. */
+function logBodyOf(path: string, raw: string): unknown {
+    return path === "/oauth2/token" ? tokenLogBody(raw) : (safeJson(raw) ?? raw);
 }
 
 function safeJson(text: string): unknown {
