@@ -14,7 +14,6 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination, type SessionTerminationArgs } from "../provider";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { MiniEngine } from "../harness/engine";
@@ -539,7 +538,6 @@ async function main(): Promise<void> {
     await hostStart();
     fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     console.log("\nWrote bench/results.json");
-    void pulumi;
 }
 
 main().catch((err: Error) => {

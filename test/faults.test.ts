@@ -285,7 +285,6 @@ describe("partial failure recorded by the engine, then completed by the next up 
     });
 
     it("shows each retry in the host's log, without the token", async () => {
-        const engine = new MiniEngine(host);
         await host.stop();
         host = await ProviderHost.start();
         await host.configure({ "box:accessToken": TOKEN, "box:baseUrl": box.baseUrl }, ["box:accessToken"]);
@@ -299,7 +298,6 @@ describe("partial failure recorded by the engine, then completed by the next up 
             /warning: \[runtime\] POST http:\/\/127\.0\.0\.1:\d+\/2\.0\/groups\/terminate_sessions: attempt 1 of 6 failed \(429 rate limited \(retry-after\)\); retrying in 1000 ms/,
         );
         expect(host.output).to.not.include(TOKEN);
-        void engine;
     });
 });
 

@@ -47,11 +47,17 @@ describe("SessionTermination under mocks", () => {
         expect(regs[0].inputs).to.deep.include({ groupIds: ["9"], userLogins: ["a@x.io"] });
     });
 
-    it("exposes typed outputs", async () => {
-        await captureRegistrations(() => undefined);
-        const res = new SessionTermination("typed", { userIds: ["1"] });
-        const urn = await new Promise<string>((resolve) => res.urn.apply(resolve));
-        expect(urn).to.include("typed");
+    it("exposes every input and output as a Pulumi Output resolved from state", async () => {
+        let res: SessionTermination | undefined;
+        await captureRegistrations(() => {
+            res = new SessionTermination("typed", { userIds: ["1"], reason: "r" });
+        });
+        const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+        expect(await value(res!.userIds)).to.deep.equal(["1"]);
+        expect(await value(res!.reason)).to.equal("r");
+        for (const key of ["userLogins", "groupIds", "triggers", "message", "terminatedAt"] as const) {
+            expect(pulumi.Output.isInstance(res![key]), key).to.equal(true);
+        }
     });
 
     it("serializes no token into __provider, though it is set in stack config, in the env, and configured in this process", async () => {
