@@ -5,11 +5,11 @@
  * fetch a fresh one once.
  */
 import * as crypto from "crypto";
-import type { TokenSource } from "./client";
+import { parseJsonBody, sendWithRetries, type TokenSource } from "./client";
 import { BoxOAuthError, redact } from "./errors";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
 import type { CachedToken } from "./process-state";
-import { decideRetry, type RetryPolicy } from "./retry";
+import type { RetryPolicy } from "./retry";
 import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings";
 import { USER_AGENT } from "./version";
 
@@ -173,55 +173,35 @@ class OAuthTokenSource implements TokenSource {
     private async fetchToken(): Promise<string> {
         const { options } = this;
         const url = `${options.baseUrl}/oauth2/token`;
-        const send = options.send ?? sendHttp;
-        const now = options.now ?? Date.now;
-        const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-        for (let attempt = 1; ; attempt++) {
-            let response: HttpResponse | undefined;
-            let failure: string | undefined;
-            try {
-                response = await send({
-                    method: "POST",
-                    url,
-                    // Built per attempt: a JWT assertion's jti must be new and its exp fresh each time.
-                    body: new URLSearchParams(this.form()).toString(),
-                    timeoutMs: options.timeoutMs,
-                    headers: {
-                        "Content-Type": "application/x-www-form-urlencoded",
-                        Accept: "application/json",
-                        "User-Agent": USER_AGENT,
-                    },
-                });
-            } catch (err) {
-                failure = (err as Error).message;
-                if (attempt > options.retry.maxRetries) throw err;
-            }
-            if (response && response.status >= 200 && response.status < 300) {
-                return this.accept(response);
-            }
-            const decision = decideRetry(
-                response
-                    ? { status: response.status, headers: response.headers }
-                    : { networkFailure: failure ?? "no answer" },
-                attempt,
-                options.retry,
-                { nowMs: now(), random: Math.random, tokenRefreshed: true, tokenRefreshable: false },
-            );
-            if (decision.action !== "retry") throw this.oauthError(response);
-            options.log?.(
-                `${describeEndpoint("POST", url)}: attempt ${attempt} of ${options.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
-            );
-            await sleep(decision.waitMs);
-        }
+        const final = await sendWithRetries({
+            endpoint: describeEndpoint("POST", url),
+            retry: options.retry,
+            send: options.send ?? sendHttp,
+            now: options.now ?? Date.now,
+            sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+            random: Math.random,
+            log: (line) => options.log?.(line),
+            // Built per attempt: a JWT assertion's jti must be new and its exp fresh each time.
+            request: async () => ({
+                method: "POST",
+                url,
+                body: new URLSearchParams(this.form()).toString(),
+                timeoutMs: options.timeoutMs,
+                headers: {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    Accept: "application/json",
+                    "User-Agent": USER_AGENT,
+                },
+            }),
+        });
+        if (final.networkError) throw final.networkError;
+        const response = final.response!;
+        if (response.status >= 200 && response.status < 300) return this.accept(response);
+        throw this.oauthError(response);
     }
 
     private accept(response: HttpResponse): string {
-        let body: { access_token?: unknown; expires_in?: unknown } = {};
-        try {
-            body = JSON.parse(response.body) as typeof body;
-        } catch {
-            // Falls through to the missing-token error below, which says the body was unusable.
-        }
+        const body = (parseJsonBody(response.body) ?? {}) as { access_token?: unknown; expires_in?: unknown };
         if (typeof body.access_token !== "string" || body.access_token === "") {
             throw new BoxOAuthError({
                 status: response.status,
@@ -240,19 +220,9 @@ class OAuthTokenSource implements TokenSource {
         return body.access_token;
     }
 
-    private oauthError(response: HttpResponse | undefined): Error {
-        if (!response)
-            return new BoxOAuthError({
-                status: 0,
-                error: "network_error",
-                description: "no answer from the token endpoint",
-            });
-        let body: { error?: unknown; error_description?: unknown } = {};
-        try {
-            body = JSON.parse(response.body) as typeof body;
-        } catch {
-            // A non-JSON answer (a proxy's HTML page): reported below by status alone.
-        }
+    private oauthError(response: HttpResponse): Error {
+        // A non-JSON answer (a proxy's HTML page) is reported by its status alone.
+        const body = (parseJsonBody(response.body) ?? {}) as { error?: unknown; error_description?: unknown };
         const error = typeof body.error === "string" ? body.error : `http_${response.status}`;
         const description =
             typeof body.error_description === "string"

@@ -108,6 +108,86 @@ function hintFor(status: number, code: string | undefined, refreshable: boolean)
     return undefined;
 }
 
+/** What the retry loop needs; every collaborator is explicit so both callers and tests can supply their own. */
+export interface RetryLoopOptions {
+    /** Where requests go, as `POST https://...`, for log lines. */
+    endpoint: string;
+    /** Retry bounds and pacing. */
+    retry: RetryPolicy;
+    /** Builds each attempt's request: the API client adds the current token, the token source a fresh JWT. */
+    request: () => Promise<HttpRequest>;
+    /** Drops a rejected token before the single retry a 401 gets; absent where no refresh is possible. */
+    refreshToken?: () => void;
+    /** Shared 429 pause, if requests to this origin should honour one. */
+    gate?: RateGate;
+    /** Performs one request. */
+    send: (request: HttpRequest) => Promise<HttpResponse>;
+    /** Waits. */
+    sleep: (ms: number) => Promise<void>;
+    /** The clock, in epoch milliseconds. */
+    now: () => number;
+    /** Jitter source in [0, 1). */
+    random: () => number;
+    /** Receives one line per retry. */
+    log: (line: string) => void;
+}
+
+/** Where the retry loop stopped: at a 2xx or final HTTP answer, or with no answer at all. */
+export interface RetryLoopResult {
+    /** The last HTTP answer, success or not. */
+    response?: HttpResponse;
+    /** Set when the last attempt got no answer. */
+    networkError?: BoxNetworkError;
+    /** Attempts made, a token refresh not counted. */
+    attempts: number;
+}
+
+/**
+ * The one retry loop, shared by the API calls and the token endpoint: waits out the 429 gate, sends,
+ * and asks the retry policy what to do with anything but a 2xx. It never throws for an HTTP status;
+ * callers turn the final answer into their own error type.
+ */
+export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopResult> {
+    let tokenRefreshed = false;
+    for (let attempt = 1; ; attempt++) {
+        const wait = o.gate?.waitMs(o.now()) ?? 0;
+        if (wait > 0) await o.sleep(wait);
+
+        let outcome: AttemptOutcome;
+        let response: HttpResponse | undefined;
+        let networkError: BoxNetworkError | undefined;
+        try {
+            response = await o.send(await o.request());
+            if (response.status >= 200 && response.status < 300) return { response, attempts: attempt };
+            outcome = { status: response.status, headers: response.headers };
+        } catch (err) {
+            if (!(err instanceof BoxNetworkError)) throw err;
+            networkError = err;
+            outcome = { networkFailure: `${err.kind} (${err.errorCode ?? "no code"})` };
+        }
+
+        const decision = decideRetry(outcome, attempt, o.retry, {
+            nowMs: o.now(),
+            random: o.random,
+            tokenRefreshed,
+            tokenRefreshable: o.refreshToken !== undefined,
+        });
+        if (decision.action === "refresh-token") {
+            o.refreshToken?.();
+            tokenRefreshed = true;
+            o.log(`${o.endpoint}: Box answered 401; fetching a fresh token and trying once more`);
+            attempt--; // a token refresh is not a retry of a failing request
+            continue;
+        }
+        if (decision.action === "fail") return { response, networkError, attempts: attempt };
+        if ("status" in outcome && outcome.status === 429) o.gate?.holdUntil(o.now() + decision.waitMs);
+        o.log(
+            `${o.endpoint}: attempt ${attempt} of ${o.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
+        );
+        await o.sleep(decision.waitMs);
+    }
+}
+
 /** Sends requests to Box with authentication, retries and error mapping. Build one per operation. */
 export class BoxClient {
     private readonly gate: RateGate;
@@ -139,19 +219,21 @@ export class BoxClient {
         const url = `${this.options.baseUrl}${path}`;
         const endpoint = describeEndpoint("POST", url);
         const body = JSON.stringify(payload);
-        const { tokens, retry } = this.options;
-        let tokenRefreshed = false;
-
-        for (let attempt = 1; ; attempt++) {
-            const wait = this.gate.waitMs(this.now());
-            if (wait > 0) await this.sleep(wait);
-
-            const token = await tokens.getToken();
-            let outcome: AttemptOutcome;
-            let response: HttpResponse | undefined;
-            let networkError: BoxNetworkError | undefined;
-            try {
-                response = await this.send({
+        const { tokens } = this.options;
+        let token = "";
+        const final = await sendWithRetries({
+            endpoint,
+            retry: this.options.retry,
+            gate: this.gate,
+            sleep: this.sleep,
+            now: this.now,
+            random: this.random,
+            send: this.send,
+            log: (line) => this.log(line),
+            // Built per attempt, so a refreshed token is used as soon as it exists.
+            request: async () => {
+                token = await tokens.getToken();
+                return {
                     method: "POST",
                     url,
                     body,
@@ -162,50 +244,24 @@ export class BoxClient {
                         Accept: "application/json",
                         "User-Agent": USER_AGENT,
                     },
-                });
-                if (response.status >= 200 && response.status < 300) {
-                    const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
-                    return {
-                        // The status is Box's answer; a body we cannot read does not undo an accepted request.
-                        message:
-                            typeof parsed?.message === "string"
-                                ? parsed.message
-                                : `Accepted (HTTP ${response.status}); Box's answer carried no readable message`,
-                        requestId: headerValue(response.headers, "box-request-id"),
-                        attempts: attempt,
-                    };
-                }
-                outcome = { status: response.status, headers: response.headers };
-            } catch (err) {
-                if (!(err instanceof BoxNetworkError)) throw err;
-                networkError = err;
-                outcome = { networkFailure: `${err.kind} (${err.errorCode ?? "no code"})` };
-            }
-
-            const decision = decideRetry(outcome, attempt, retry, {
-                nowMs: this.now(),
-                random: this.random,
-                tokenRefreshed,
-                tokenRefreshable: tokens.refreshable,
-            });
-            if (decision.action === "refresh-token") {
-                tokens.invalidate(token);
-                tokenRefreshed = true;
-                this.log(`${endpoint}: Box answered 401; fetching a fresh token and trying once more`);
-                attempt--; // a token refresh is not a retry of a failing request
-                continue;
-            }
-            if (decision.action === "fail") {
-                throw this.finalError(endpoint, attempt, response, networkError);
-            }
-            if (outcome && "status" in outcome && outcome.status === 429) {
-                this.gate.holdUntil(this.now() + decision.waitMs);
-            }
-            this.log(
-                `${endpoint}: attempt ${attempt} of ${retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
-            );
-            await this.sleep(decision.waitMs);
+                };
+            },
+            refreshToken: tokens.refreshable ? () => tokens.invalidate(token) : undefined,
+        });
+        const { response, attempts } = final;
+        if (response && response.status >= 200 && response.status < 300) {
+            const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
+            return {
+                // The status is Box's answer; a body we cannot read does not undo an accepted request.
+                message:
+                    typeof parsed?.message === "string"
+                        ? parsed.message
+                        : `Accepted (HTTP ${response.status}); Box's answer carried no readable message`,
+                requestId: headerValue(response.headers, "box-request-id"),
+                attempts,
+            };
         }
+        throw this.finalError(endpoint, attempts, response, final.networkError);
     }
 
     private finalError(

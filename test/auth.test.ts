@@ -12,6 +12,7 @@ import { BoxOAuthError } from "../provider/errors";
 import { parseJwtAppConfig } from "../provider/settings";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { configure, errorSurface, expectNoCanary, inputs, provider, rejectionOf } from "./helpers";
+import { warnings } from "./root-hooks";
 
 const CCG = {
     clientId: "ccg-client-1",
@@ -159,6 +160,31 @@ describe("authentication", () => {
         await provider.create(inputs({ userIds: ["3"] }));
         expect(tokenRequests()).to.equal(2);
         expect(apiRequests().every((r) => r.status === 202)).to.equal(true);
+    });
+
+    it("the token endpoint is retried after a 5xx and a dropped connection, and a persistent 429 fails clearly", async () => {
+        await configure({ ...ccgConfig(), "box:maxRetries": "2" });
+        box.enqueue({ path: "/oauth2/token", status: 503 }, { path: "/oauth2/token", drop: true });
+        await provider.create(inputs({ userIds: ["1"] }));
+        expect(box.requests.map((r) => [r.path, r.status])).to.deep.equal([
+            ["/oauth2/token", 503],
+            ["/oauth2/token", 0],
+            ["/oauth2/token", 200],
+            ["/2.0/users/terminate_sessions", 202],
+        ]);
+        expect(warnings.join("\n")).to.match(
+            /\/oauth2\/token: attempt 1 of 3 failed \(HTTP 503\); retrying in \d+ ms/,
+        );
+
+        box.expireIssuedTokens();
+        box.clearRequests();
+        box.enqueue(
+            ...[1, 2, 3].map(() => ({ path: "/oauth2/token", status: 429, headers: { "retry-after": "0" } })),
+        );
+        await configure({ ...ccgConfig(), "box:maxRetries": "2", "box:clientId": CCG.clientId });
+        const err = await rejectionOf(provider.create(inputs({ userIds: ["2"] })));
+        expect(err.message).to.match(/^Box OAuth error http_429 \(HTTP 429\)\./);
+        expect(box.requests.map((r) => r.status)).to.deep.equal([401, 429, 429, 429]);
     });
 
     it("a 401 mid-run fetches a fresh token once and retries the request once", async () => {
