@@ -371,7 +371,7 @@ async function serialization(): Promise<void> {
             ratio: round(best(srcOurs) / best(srcTrivial)),
         },
     };
-    return void fs.rmSync(TMP, { recursive: true, force: true });
+    fs.rmSync(TMP, { recursive: true, force: true });
 }
 
 /** box-node-sdk does not export its package.json, so it is read from beside its entry point. */

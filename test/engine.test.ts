@@ -11,7 +11,7 @@ import { MiniEngine } from "../harness/engine";
 import { HostCallError, ProviderHost } from "../harness/host";
 import { captureRegistrations, type Registration } from "../harness/registrations";
 import { UNKNOWN } from "../provider/validation";
-import { expectNoCanary } from "./helpers";
+import { boxErrorBody, expectNoCanary } from "./helpers";
 
 const TOKEN = "tok_CANARY_engine_3d9a77";
 
@@ -153,16 +153,14 @@ describe("engine protocol: the serialized provider inside Pulumi's provider host
     });
 
     it("a Box error surfaces with status, code, message and request ID; state is unchanged", async () => {
-        box.enqueue({
-            status: 403,
-            body: JSON.stringify({
-                type: "error",
-                status: 403,
-                code: "access_denied_insufficient_permissions",
-                message: "Access denied - insufficient permission",
-                request_id: "rq-77",
-            }),
-        });
+        box.enqueue(
+            boxErrorBody(
+                403,
+                "access_denied_insufficient_permissions",
+                "Access denied - insufficient permission",
+                "rq-77",
+            ),
+        );
         const regs = await register({
             "offboard-jdoe": jdoe({
                 userIds: ["22466421", "5550001"],

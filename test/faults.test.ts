@@ -19,17 +19,16 @@ const TOKEN = "tok_faults_0123456789";
 const USERS = "/2.0/users/terminate_sessions";
 const GROUPS = "/2.0/groups/terminate_sessions";
 
+/** Configures the in-process provider for `box` with the static token, plus `extra` settings. */
+const configureFor = (box: BoxEmulator, extra: Record<string, string> = {}) =>
+    configure({ "box:accessToken": TOKEN, "box:baseUrl": box.baseUrl, ...extra });
+
 describe("faults, one per kind (in-process provider, real HTTP)", function () {
     this.timeout(60_000);
     let box: BoxEmulator;
     beforeEach(async () => {
         box = await startBoxEmulator({ accessTokens: [TOKEN] });
-        await configure({
-            "box:accessToken": TOKEN,
-            "box:baseUrl": box.baseUrl,
-            "box:maxRetries": "2",
-            "box:timeoutSeconds": "1",
-        });
+        await configureFor(box, { "box:maxRetries": "2", "box:timeoutSeconds": "1" });
     });
     afterEach(() => box.close());
 
@@ -146,12 +145,7 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
     });
 
     it("a failure in the middle of a multi-request create: the error says who was and was not terminated", async () => {
-        await configure({
-            "box:accessToken": TOKEN,
-            "box:baseUrl": box.baseUrl,
-            "box:batchSize": "2",
-            "box:concurrency": "1",
-        });
+        await configureFor(box, { "box:batchSize": "2", "box:concurrency": "1" });
         box.enqueue({ path: USERS, after: 1, status: 403 });
         const err = await rejectionOf(
             provider.create(inputs({ userIds: ["1", "2", "3", "4", "5"], groupIds: ["9"] })),
@@ -179,12 +173,7 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
     });
 
     it("a failure in the middle of an update: state keeps old principals and the additions Box accepted", async () => {
-        await configure({
-            "box:accessToken": TOKEN,
-            "box:baseUrl": box.baseUrl,
-            "box:batchSize": "1",
-            "box:concurrency": "1",
-        });
+        await configureFor(box, { "box:batchSize": "1", "box:concurrency": "1" });
         const created = await provider.create(inputs({ userIds: ["1"], reason: "r" }));
         box.enqueue({ path: USERS, after: 1, status: 404 });
         const err = await rejectionOf(
@@ -201,12 +190,7 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
     });
 
     it("a bulk failure too large to record as partial state: no id (Pulumi records nothing) and the message says so", async () => {
-        await configure({
-            "box:accessToken": TOKEN,
-            "box:baseUrl": box.baseUrl,
-            "box:batchSize": "1000",
-            "box:concurrency": "1",
-        });
+        await configureFor(box, { "box:batchSize": "1000", "box:concurrency": "1" });
         const logins = Array.from({ length: 4000 }, (_, i) => `person${i}@bulk.example`);
         box.enqueue({ path: USERS, after: 3, status: 403 });
         const err = (await rejectionOf(
@@ -306,12 +290,7 @@ describe("large lists against a rate-limited emulator", function () {
     it("2,000 logins in batches of 100 at 4 in flight, 429s included: every login sent exactly once, no failure", async () => {
         const box = await startBoxEmulator({ accessTokens: [TOKEN], rateLimitPerSecond: 8 });
         try {
-            await configure({
-                "box:accessToken": TOKEN,
-                "box:baseUrl": box.baseUrl,
-                "box:batchSize": "100",
-                "box:concurrency": "4",
-            });
+            await configureFor(box, { "box:batchSize": "100", "box:concurrency": "4" });
             const logins = Array.from({ length: 2000 }, (_, i) => `user${i}@bulk.example`);
             const created = await provider.create(inputs({ userLogins: logins }));
             const sent = box.accepted().flatMap((r) => (r.body as { user_logins: string[] }).user_logins);

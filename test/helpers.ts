@@ -51,3 +51,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
     }
     expect.fail("expected a rejection");
 }
+
+/** A scripted answer carrying Box's `ClientError` body, as Box sends it for a failed request. */
+export function boxErrorBody(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string,
+    extra: Record<string, unknown> = {},
+) {
+    return {
+        status,
+        body: JSON.stringify({ type: "error", status, code, message, request_id: requestId, ...extra }),
+    };
+}

@@ -8,7 +8,15 @@ import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { ACCEPTED_MESSAGE } from "../provider/testing/emulator";
 import { BoxApiError, BoxNetworkError, BoxSettingsError } from "../provider/errors";
 import { VERSION } from "../provider/version";
-import { configure, errorSurface, expectNoCanary, inputs, provider, rejectionOf } from "./helpers";
+import {
+    boxErrorBody,
+    configure,
+    errorSurface,
+    expectNoCanary,
+    inputs,
+    provider,
+    rejectionOf,
+} from "./helpers";
 
 const TOKEN = "tok_CANARY_provider_7c1f0e";
 
@@ -129,18 +137,18 @@ describe("provider lifecycle over HTTP", () => {
     });
 
     it("turns a Box error body into a BoxApiError with status, code, message and request ID, and records nothing", async () => {
-        box.enqueue({
-            status: 403,
-            body: JSON.stringify({
-                type: "error",
-                status: 403,
-                code: "access_denied_insufficient_permissions",
-                message: "Access denied - insufficient permission",
-                help_url: "http://developers.box.com/docs/#errors",
-                request_id: "req-403-abc",
-                context_info: { scope: "manage_users" },
-            }),
-        });
+        box.enqueue(
+            boxErrorBody(
+                403,
+                "access_denied_insufficient_permissions",
+                "Access denied - insufficient permission",
+                "req-403-abc",
+                {
+                    help_url: "http://developers.box.com/docs/#errors",
+                    context_info: { scope: "manage_users" },
+                },
+            ),
+        );
         const err = await rejectionOf(provider.create(inputs({ userIds: ["1"] })));
         expect(err).to.be.instanceOf(BoxApiError);
         const e = err as BoxApiError;
@@ -168,16 +176,7 @@ describe("provider lifecycle over HTTP", () => {
     });
 
     it("Box's 400 for a request the spec rejects surfaces Box's text", async () => {
-        box.enqueue({
-            status: 400,
-            body: JSON.stringify({
-                type: "error",
-                status: 400,
-                code: "bad_request",
-                message: "Users can not be NULL or EMPTY",
-                request_id: "r400",
-            }),
-        });
+        box.enqueue(boxErrorBody(400, "bad_request", "Users can not be NULL or EMPTY", "r400"));
         const err = await rejectionOf(provider.create(inputs({ userIds: ["1"] })));
         expect(err.message).to.match(
             /^Box API 400 bad_request: Users can not be NULL or EMPTY \(request ID r400\)/,
