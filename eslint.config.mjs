@@ -17,4 +17,44 @@ export default tseslint.config(
             "@typescript-eslint/no-require-imports": "off",
         },
     },
+    {
+        // Code that runs in Pulumi's provider host. When a program loads this package from source (a
+        // monorepo workspace, a vendored copy, this repository), Pulumi copies it BY VALUE into
+        // `__provider`, keeping only what a function's text and captured values hold. These shapes do
+        // not survive that copy (shared/NOTES: "What Pulumi's closure serializer keeps"), and they fail
+        // silently, so they are errors here rather than review comments.
+        files: ["provider/**/*.ts"],
+        // The resource class and the entry point run in the program, never in the provider host.
+        ignores: ["provider/testing/**", "provider/resource.ts", "provider/index.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "PropertyDefinition[value!=null]",
+                    message:
+                        "Field initializers are dropped when Pulumi copies the provider by value: assign in the constructor.",
+                },
+                {
+                    selector: "PrivateIdentifier",
+                    message: "#private members break Pulumi's by-value copy of the provider: use `private`.",
+                },
+                {
+                    selector: "StaticBlock",
+                    message: "Static blocks are dropped when Pulumi copies the provider by value.",
+                },
+                {
+                    selector:
+                        ":matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/]",
+                    message:
+                        "Module-level Map/Set are rebuilt empty in a by-value copy (pulumi/pulumi#2704): keep process state on globalThis (process-state.ts).",
+                },
+                {
+                    selector:
+                        "ClassDeclaration[superClass]:not(:has(ClassBody > MethodDefinition[kind='method']))",
+                    message:
+                        "A subclass without a method loses its prototype chain in a by-value copy (an Error subclass stops being an Error): give it a method such as toJSON.",
+                },
+            ],
+        },
+    },
 );

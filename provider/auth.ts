@@ -91,8 +91,11 @@ export interface TokenFetchOptions {
 }
 
 class StaticTokenSource implements TokenSource {
-    readonly refreshable = false;
-    constructor(private readonly token: string) {}
+    readonly refreshable: boolean;
+    constructor(private readonly token: string) {
+        // Assigned here, never as a field initializer: a by-value copy keeps only the constructor.
+        this.refreshable = false;
+    }
     async getToken(): Promise<string> {
         return this.token;
     }
@@ -105,13 +108,14 @@ class StaticTokenSource implements TokenSource {
 }
 
 class OAuthTokenSource implements TokenSource {
-    readonly refreshable = true;
+    readonly refreshable: boolean;
     private readonly cacheKey: string;
 
     constructor(
         private readonly credentials: Exclude<Credentials, { method: "accessToken" }>,
         private readonly options: TokenFetchOptions,
     ) {
+        this.refreshable = true;
         // The key hashes the secrets too, so a rotated secret never reuses a token from the old one.
         this.cacheKey = crypto
             .createHash("sha256")

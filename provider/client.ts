@@ -25,7 +25,12 @@ export interface TokenSource {
  * all concurrent workers, instead of each of them spending a request to learn the same thing.
  */
 export class RateGate {
-    private notBeforeMs = 0;
+    private notBeforeMs: number;
+
+    /** Opens the gate. */
+    constructor() {
+        this.notBeforeMs = 0;
+    }
 
     /** Pushes the earliest next request time out to `untilMs` (never pulls it in). */
     holdUntil(untilMs: number): void {

@@ -161,6 +161,14 @@ export class BoxSettingsError extends Error {
         super(message);
         initError(this, "BoxSettingsError", message);
     }
+
+    /**
+     * Only the name and message. It also gives the class a method: a class copied by value without
+     * one loses its prototype chain, and the error would no longer be an `Error` in the provider host.
+     */
+    toJSON(): Record<string, unknown> {
+        return { name: this.name, message: this.message };
+    }
 }
 
 const REDACTED = "[REDACTED]";
