@@ -7,6 +7,6 @@
 export { SessionTermination, type SessionTerminationArgs } from "./resource";
 export type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
 export { BoxApiError, BoxNetworkError, BoxOAuthError, BoxSettingsError, type BoxErrorBody } from "./errors";
-export { TerminationIncompleteError } from "./terminate";
+export { TerminationIncompleteError } from "./partial-failure";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
 export { VERSION } from "./version";

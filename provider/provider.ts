@@ -21,13 +21,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
 import { SETTINGS, type RawSettings } from "./settings";
-import {
-    fitPartialState,
-    TerminationIncompleteError,
-    summarizeMessages,
-    terminatePrincipals,
-    type TerminationOutcome,
-} from "./terminate";
+import { errorForHost } from "./host-limits";
+import { TerminationIncompleteError } from "./partial-failure";
+import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
 import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
 import {
     addedPrincipals,
@@ -73,92 +69,120 @@ async function send(principals: Principals): Promise<{ outcome: TerminationOutco
 /**
  * Decides what a failed termination means for state. Nothing accepted: rethrow, so Pulumi records no
  * change. Some accepted: a {@link TerminationIncompleteError} carrying `id` and the true properties,
- * as far as they can travel out of the provider host (see `fitPartialState`).
+ * when they can travel out of the provider host (partial-failure.ts).
  */
 function failure(outcome: TerminationOutcome, id: string, properties: Props, providerText: unknown): Error {
     const cause = outcome.error ?? new Error("termination failed");
     if (isEmpty(outcome.accepted)) return cause;
-    const state = fitPartialState(properties, providerText);
     return new TerminationIncompleteError({
         accepted: outcome.accepted,
         notDone: outcome.notDone,
         cause,
         id,
-        state,
+        properties,
+        providerText,
     });
+}
+
+/**
+ * Runs a lifecycle method so that whatever it throws reaches the engine: Pulumi's host sends errors in
+ * gRPC trailers, and one too large for them is never answered (host-limits.ts).
+ */
+async function answered<T>(run: () => Promise<T>): Promise<T> {
+    try {
+        return await run();
+    } catch (err) {
+        throw errorForHost(err);
+    }
 }
 
 const provider: pulumi.dynamic.ResourceProvider = {
     /** Keeps the `box:*` stack config (secrets arrive unwrapped) for later calls in this process. */
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        const config: RawSettings = {};
-        for (const s of SETTINGS) {
-            const value = req.config.get(s.configKey);
-            if (value !== undefined) config[s.name] = value;
-        }
-        processState().config = config;
+    configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        return answered(async () => {
+            const config: RawSettings = {};
+            for (const s of SETTINGS) {
+                const value = req.config.get(s.configKey);
+                if (value !== undefined) config[s.name] = value;
+            }
+            processState().config = config;
+        });
     },
 
     /** Validates and normalizes; never calls Box and needs no credentials. */
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-        const { inputs, failures } = checkInputs(news);
-        return { inputs: { ...inputs }, failures };
+    check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+        return answered(async () => {
+            const { inputs, failures } = checkInputs(news);
+            return { inputs: { ...inputs }, failures };
+        });
     },
 
     /** Always answers `changes` explicitly, so a new provider version alone is never an update. */
-    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-        const plan = planDiff(olds, news);
-        return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+    diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+        return answered(async () => {
+            const plan = planDiff(olds, news);
+            return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
+        });
     },
 
     /** Terminates the sessions of every listed principal. */
-    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-        const principals = principalsOf(inputs);
-        const id = crypto.randomUUID();
-        const { outcome, startedAt } = await send(principals);
-        const outs = (accepted: Principals): Props =>
-            withPrincipals(
-                { ...carried(inputs), message: summarizeMessages(outcome.messages), terminatedAt: startedAt },
-                accepted,
-            );
-        if (outcome.error) {
-            throw failure(outcome, id, outs(outcome.accepted), inputs.__provider);
-        }
-        return { id, outs: outs(principals) as unknown as SessionTerminationOutputs };
+    create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+        return answered(async () => {
+            const principals = principalsOf(inputs);
+            const id = crypto.randomUUID();
+            const { outcome, startedAt } = await send(principals);
+            const outs = (accepted: Principals): Props =>
+                withPrincipals(
+                    {
+                        ...carried(inputs),
+                        message: summarizeMessages(outcome.messages),
+                        terminatedAt: startedAt,
+                    },
+                    accepted,
+                );
+            if (outcome.error) {
+                throw failure(outcome, id, outs(outcome.accepted), inputs.__provider);
+            }
+            return { id, outs: outs(principals) as unknown as SessionTerminationOutputs };
+        });
     },
 
     /** Returns state unchanged: Box keeps no record of a termination to compare with. */
     async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+        // Keep in step with READ_DELETE_PROVIDER (partial-failure.ts), which stands in for this after a
+        // partial failure whose real `__provider` was too large to record.
         return { id, props };
     },
 
     /** Terminates only the principals added since the last state; sends nothing otherwise. */
-    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-        const before = principalsOf(olds);
-        const after = principalsOf(news);
-        const added = addedPrincipals(before, after);
-        const previous = { message: olds.message, terminatedAt: olds.terminatedAt };
-        if (isEmpty(added)) {
-            return { outs: withPrincipals({ ...carried(news), ...previous }, after) };
-        }
-        const { outcome, startedAt } = await send(added);
-        const latest = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
-        if (outcome.error) {
-            // State keeps every declared principal except the additions Box did not accept.
-            const recorded = subtractPrincipals(after, outcome.notDone);
-            throw failure(
-                outcome,
-                id,
-                withPrincipals({ ...carried(news), ...latest }, recorded),
-                news.__provider,
-            );
-        }
-        return { outs: withPrincipals({ ...carried(news), ...latest }, after) };
+    update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+        return answered(async () => {
+            const before = principalsOf(olds);
+            const after = principalsOf(news);
+            const added = addedPrincipals(before, after);
+            const previous = { message: olds.message, terminatedAt: olds.terminatedAt };
+            if (isEmpty(added)) {
+                return { outs: withPrincipals({ ...carried(news), ...previous }, after) };
+            }
+            const { outcome, startedAt } = await send(added);
+            const latest = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
+            if (outcome.error) {
+                // State keeps every declared principal except the additions Box did not accept.
+                const recorded = subtractPrincipals(after, outcome.notDone);
+                throw failure(
+                    outcome,
+                    id,
+                    withPrincipals({ ...carried(news), ...latest }, recorded),
+                    news.__provider,
+                );
+            }
+            return { outs: withPrincipals({ ...carried(news), ...latest }, after) };
+        });
     },
 
     /** Sends nothing: Box cannot restore a terminated session, so removing the record is all there is. */
     async delete(): Promise<void> {
-        // Intentionally empty; see the comment above.
+        // Intentionally empty, like READ_DELETE_PROVIDER's; see the comment above.
     },
 };
 

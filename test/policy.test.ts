@@ -6,7 +6,8 @@ import {
     parseRetryAfter,
     type RetryPolicy,
 } from "../provider/retry";
-import { describePrincipals, fitPartialState, planBatches, summarizeMessages } from "../provider/terminate";
+import { describePrincipals } from "../provider/partial-failure";
+import { planBatches, summarizeMessages } from "../provider/terminate";
 import { redact } from "../provider/errors";
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
@@ -99,19 +100,6 @@ describe("batching and messages (pure)", () => {
         expect(describePrincipals({ userIds: ids, userLogins: [], groupIds: ["1"] }, 2)).to.equal(
             "userIds 0, 1 and 23 more; groupIds 1",
         );
-    });
-
-    it("sizes partial state to what can travel out of the provider host", () => {
-        const small = { userIds: ["1"] };
-        expect(fitPartialState(small, "require('pkg')", 100)).to.deep.equal({
-            fits: "whole",
-            properties: { ...small, __provider: "require('pkg')" },
-        });
-        expect(fitPartialState(small, "x".repeat(200), 100)).to.deep.equal({
-            fits: "without-provider",
-            properties: small,
-        });
-        expect(fitPartialState({ userIds: Array(50).fill("123") }, "p", 100)).to.deep.equal({ fits: "no" });
     });
 
     it("redacts known secrets and bearer credentials from text", () => {
