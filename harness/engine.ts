@@ -2,8 +2,20 @@
  * A small stand-in for the Pulumi engine, enough to take a program through preview, up, refresh and
  * destroy against the real provider host: it keeps state per URN and sequences Check, Diff, Create,
  * Update and Delete the way the engine does (Diff compares old outputs with checked new inputs; a
- * replacement creates the new resource before deleting the old; a create that fails with
- * `ErrorResourceInitFailed` is recorded with the properties it carries).
+ * replacement creates the new resource before deleting the old).
+ *
+ * Partial failures (an error carrying `ErrorResourceInitFailed`) follow pulumi/pulumi's Go sources:
+ * - `pkg/resource/plugin/provider_plugin.go`, `parseError`: the error becomes `InitError{Reasons}`;
+ *   the provider's message is discarded, and the user sees only the reasons (or "resource init
+ *   failed" when there are none). {@link InitError} reproduces that.
+ * - `pkg/resource/deploy/step.go` (`CreateStep.Apply`, `UpdateStep.Apply`): a partially created
+ *   resource is recorded with the new inputs and the error's properties as outputs; a partially
+ *   updated one keeps its OLD inputs and takes the error's properties as outputs. Either way the
+ *   reasons are kept as the resource's init errors.
+ * - `pkg/resource/deploy/step_generator.go`: a resource with init errors gets an Update on the next
+ *   `up` even when Diff finds no change.
+ * - `pkg/engine/refresh`: a successful Read clears the init errors.
+ * Read and Delete receive the recorded outputs, so they load whatever `__provider` those hold.
  */
 import { HostCallError, type ProviderHost } from "./host";
 import type { Registration } from "./registrations";
@@ -22,6 +34,23 @@ export interface ResourceState {
     inputs: Props;
     /** Outputs (with `__provider`). */
     outputs: Props;
+    /** Reasons of a partial failure, until a later update or refresh succeeds. */
+    initErrors?: string[];
+}
+
+/** A partial failure as the engine reports it: only the provider's reasons, never its message. */
+export class InitError extends Error {
+    /** The reasons the provider gave, as the engine keeps them in state. */
+    readonly reasons: string[];
+    /** What the provider sent with the failure: the resource's ID and the properties recorded. */
+    readonly initFailed: { id: string; properties: Props; reasons: string[] };
+    /** Builds the engine's error from the provider's `ErrorResourceInitFailed`. */
+    constructor(initFailed: { id: string; properties: Props; reasons: string[] }) {
+        super(initFailed.reasons.length ? initFailed.reasons.join("\n") : "resource init failed");
+        this.name = "InitError";
+        this.reasons = initFailed.reasons;
+        this.initFailed = initFailed;
+    }
 }
 
 /** What happens, or would happen, to one resource. */
@@ -40,8 +69,11 @@ export interface Step {
     outputs?: Props;
     /** Properties forcing a replacement. */
     replaces?: string[];
-    /** The failure, when the step failed. */
-    error?: HostCallError | Error;
+    /**
+     * The failure, as the user sees it: an {@link InitError} (reasons only) when the provider reported
+     * a partial result, else the provider's error.
+     */
+    error?: HostCallError | InitError | Error;
 }
 
 /** Drives a {@link ProviderHost} like `pulumi preview`/`up`/`refresh`/`destroy`. */
@@ -78,7 +110,12 @@ export class MiniEngine {
                 continue;
             }
             const diff = await this.host.diff(old.id, urn, old.outputs, checked.inputs);
-            const op = diff.replaces.length ? "replace" : diff.changes === "none" ? "same" : "update";
+            const unfinished = (old.initErrors?.length ?? 0) > 0;
+            const op = diff.replaces.length
+                ? "replace"
+                : diff.changes === "none" && !unfinished
+                  ? "same"
+                  : "update";
             steps.push({
                 urn,
                 name: reg.name,
@@ -109,14 +146,19 @@ export class MiniEngine {
                 step.error = err as Error;
                 const init = err instanceof HostCallError ? err.initFailed : undefined;
                 if (init && step.inputs) {
-                    // Partially created or updated: the engine records what the provider says exists.
+                    step.error = new InitError(init);
+                    const old = this.state.get(step.urn);
+                    // Partially created: the new inputs. Partially updated: the old inputs stay.
+                    const inputs = step.op === "update" && old ? old.inputs : step.inputs;
                     this.state.set(step.urn, {
                         urn: step.urn,
                         name: step.name,
                         id: init.id,
-                        inputs: step.inputs,
+                        inputs,
                         outputs: init.properties,
+                        initErrors: init.reasons,
                     });
+                    step.outputs = init.properties;
                 }
             }
         }
@@ -142,7 +184,12 @@ export class MiniEngine {
             }
             case "update": {
                 const updated = await this.host.update(old!.id, step.urn, old!.outputs, step.inputs!);
-                this.state.set(step.urn, { ...old!, inputs: step.inputs!, outputs: updated.properties });
+                this.state.set(step.urn, {
+                    ...old!,
+                    inputs: step.inputs!,
+                    outputs: updated.properties,
+                    initErrors: undefined,
+                });
                 step.outputs = updated.properties;
                 return;
             }
@@ -164,7 +211,7 @@ export class MiniEngine {
             const read = await this.host.read(res.id, res.urn, res.outputs, res.inputs);
             if (JSON.stringify(read.properties) !== JSON.stringify(res.outputs) || read.id !== res.id)
                 changed.push(res.urn);
-            this.state.set(res.urn, { ...res, id: read.id, outputs: read.properties });
+            this.state.set(res.urn, { ...res, id: read.id, outputs: read.properties, initErrors: undefined });
         }
         return changed;
     }

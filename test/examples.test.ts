@@ -8,13 +8,14 @@ import * as os from "os";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { MiniEngine } from "../harness/engine";
-import { ProviderHost } from "../harness/host";
+import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
+import type { ProviderHost } from "../harness/host";
 import { aliasPackageToSources } from "../harness/package-alias";
 import { captureRegistrations } from "../harness/registrations";
 
 const EXAMPLES = path.join(__dirname, "..", "examples");
 
-async function runExample(name: string, project: string, config: Record<string, string> = {}) {
+async function registrationsOf(name: string, project: string, config: Record<string, string> = {}) {
     aliasPackageToSources();
     const main = require.resolve(path.join(EXAMPLES, name, "index.ts"));
     return captureRegistrations(
@@ -26,80 +27,86 @@ async function runExample(name: string, project: string, config: Record<string, 
     );
 }
 
-describe("examples deploy against the emulator through the provider host", function () {
-    this.timeout(120_000);
-    let box: BoxEmulator;
-    let host: ProviderHost;
-    before(async () => {
-        box = await startBoxEmulator();
-        host = await ProviderHost.start();
-        await host.configure({ "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl }, [
-            "box:accessToken",
-        ]);
-    });
-    after(async () => {
-        await host.stop();
-        await box.close();
-    });
-    beforeEach(() => box.clearRequests());
+for (const mode of CAPTURE_MODES)
+    describe(`examples deploy against the emulator through the provider host, captured ${mode}`, function () {
+        this.timeout(300_000);
+        let box: BoxEmulator;
+        let host: ProviderHost;
+        let captured: CapturedProvider;
+        /** The example's registrations, with `__provider` as this capture mode makes it. */
+        const runExample = async (name: string, project: string, config: Record<string, string> = {}) =>
+            captured.adopt(await registrationsOf(name, project, config));
+        before(async () => {
+            captured = await captureProvider(mode);
+            box = await startBoxEmulator();
+            host = await captured.startHost();
+            await host.configure({ "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl }, [
+                "box:accessToken",
+            ]);
+        });
+        after(async () => {
+            await host.stop();
+            await box.close();
+        });
+        beforeEach(() => box.clearRequests());
 
-    it("offboarding: one employee by ID and login, with the reason in state", async () => {
-        const engine = new MiniEngine(host, "box-offboarding");
-        const steps = await engine.up(await runExample("offboarding", "box-offboarding"));
-        expect(steps.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
-            ["offboard-jdoe", "create", undefined],
-        ]);
-        expect(box.accepted().map((r) => r.body)).to.deep.equal([
-            { user_ids: ["22466421"], user_logins: ["jdoe@example.com"] },
-        ]);
-        expect(steps[0].outputs).to.deep.include({ reason: "HR-4412: last day 2026-11-30" });
-    });
+        it("offboarding: one employee by ID and login, with the reason in state", async () => {
+            const engine = new MiniEngine(host, "box-offboarding");
+            const steps = await engine.up(await runExample("offboarding", "box-offboarding"));
+            expect(steps.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
+                ["offboard-jdoe", "create", undefined],
+            ]);
+            expect(box.accepted().map((r) => r.body)).to.deep.equal([
+                { user_ids: ["22466421"], user_logins: ["jdoe@example.com"] },
+            ]);
+            expect(steps[0].outputs).to.deep.include({ reason: "HR-4412: last day 2026-11-30" });
+        });
 
-    it("incident-response: the group is cut off, and again when cutoff changes", async () => {
-        const engine = new MiniEngine(host, "box-incident-response");
-        await engine.up(await runExample("incident-response", "box-incident-response"));
-        const again = await engine.up(
-            await runExample("incident-response", "box-incident-response", {
-                "box-incident-response:cutoff": "2",
-            }),
-        );
-        expect(again.map((s) => [s.op, s.replaces])).to.deep.equal([["replace", ["triggers"]]]);
-        expect(box.accepted().map((r) => r.body)).to.deep.equal([
-            { group_ids: ["11446498"] },
-            { group_ids: ["11446498"] },
-        ]);
-        const same = await engine.up(
-            await runExample("incident-response", "box-incident-response", {
-                "box-incident-response:cutoff": "2",
-            }),
-        );
-        expect(same.map((s) => s.op)).to.deep.equal(["same"]);
-    });
-
-    it("gitops: one resource per reviewed entry; a malformed file fails with entry and field", async () => {
-        const engine = new MiniEngine(host, "box-gitops-revocations");
-        const steps = await engine.up(await runExample("gitops", "box-gitops-revocations"));
-        expect(steps.map((s) => [s.name, s.op, s.error?.message]).sort()).to.deep.equal([
-            ["contractor-wave-3", "create", undefined],
-            ["offboard-jdoe", "create", undefined],
-        ]);
-        expect(box.accepted()).to.have.length(3);
-
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-"));
-        const bad = path.join(dir, "revocations.yaml");
-        fs.writeFileSync(bad, "revocations:\n  - name: Bad Name\n    userIds: [jdoe@example.com]\n");
-        try {
-            const err = await runExample("gitops", "box-gitops-revocations", {
-                "box-gitops-revocations:revocationsFile": bad,
-            }).then(
-                () => undefined,
-                (e: Error) => e,
+        it("incident-response: the group is cut off, and again when cutoff changes", async () => {
+            const engine = new MiniEngine(host, "box-incident-response");
+            await engine.up(await runExample("incident-response", "box-incident-response"));
+            const again = await engine.up(
+                await runExample("incident-response", "box-incident-response", {
+                    "box-incident-response:cutoff": "2",
+                }),
             );
-            expect(err?.message)
-                .to.include("revocations[0].name must be lower-case")
-                .and.include("revocations[0].reason is required");
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+            expect(again.map((s) => [s.op, s.replaces])).to.deep.equal([["replace", ["triggers"]]]);
+            expect(box.accepted().map((r) => r.body)).to.deep.equal([
+                { group_ids: ["11446498"] },
+                { group_ids: ["11446498"] },
+            ]);
+            const same = await engine.up(
+                await runExample("incident-response", "box-incident-response", {
+                    "box-incident-response:cutoff": "2",
+                }),
+            );
+            expect(same.map((s) => s.op)).to.deep.equal(["same"]);
+        });
+
+        it("gitops: one resource per reviewed entry; a malformed file fails with entry and field", async () => {
+            const engine = new MiniEngine(host, "box-gitops-revocations");
+            const steps = await engine.up(await runExample("gitops", "box-gitops-revocations"));
+            expect(steps.map((s) => [s.name, s.op, s.error?.message]).sort()).to.deep.equal([
+                ["contractor-wave-3", "create", undefined],
+                ["offboard-jdoe", "create", undefined],
+            ]);
+            expect(box.accepted()).to.have.length(3);
+
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-"));
+            const bad = path.join(dir, "revocations.yaml");
+            fs.writeFileSync(bad, "revocations:\n  - name: Bad Name\n    userIds: [jdoe@example.com]\n");
+            try {
+                const err = await runExample("gitops", "box-gitops-revocations", {
+                    "box-gitops-revocations:revocationsFile": bad,
+                }).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(err?.message)
+                    .to.include("revocations[0].name must be lower-case")
+                    .and.include("revocations[0].reason is required");
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
-});

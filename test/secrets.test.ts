@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { SessionTermination } from "../provider";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { MiniEngine, type Step } from "../harness/engine";
-import { ProviderHost } from "../harness/host";
+import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
 import { captureRegistrations } from "../harness/registrations";
 import { expectNoCanary } from "./helpers";
 
@@ -48,105 +48,121 @@ const SECRET_KEYS = ["box:accessToken", "box:clientSecret", "box:jwtConfig"];
 const byName = (steps: Step[]) =>
     steps.map((s) => [s.name, s.op, !!s.error]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 
-describe("secret hygiene through the provider host, for every authentication method", function () {
-    this.timeout(120_000);
+for (const mode of CAPTURE_MODES)
+    describe(`secret hygiene through the provider host, captured ${mode}, for every authentication method`, function () {
+        this.timeout(300_000);
+        let captured: CapturedProvider;
+        before(async () => {
+            captured = await captureProvider(mode);
+        });
 
-    for (const [method, configFor] of Object.entries(METHODS)) {
-        it(`${method}: deploys, fails safely, and leaks no credential anywhere`, async () => {
-            const box = await startBoxEmulator({
-                accessTokens: [C.token],
-                apps: [{ clientId: "ccg-app", clientSecret: C.ccgSecret, enterpriseId: "900001" }, jwt.app],
+        for (const [method, configFor] of Object.entries(METHODS)) {
+            it(`${method}: deploys, fails safely, and leaks no credential anywhere`, async () => {
+                const box = await startBoxEmulator({
+                    accessTokens: [C.token],
+                    apps: [
+                        { clientId: "ccg-app", clientSecret: C.ccgSecret, enterpriseId: "900001" },
+                        jwt.app,
+                    ],
+                });
+                const saved = { ...process.env };
+                Object.assign(process.env, ENV);
+                const host = await captured.startHost({ env: { ...ENV, BOX_MAX_RETRIES: "1" } });
+                const seen: unknown[] = [];
+                try {
+                    const config = configFor(box);
+                    await host.configure(config, SECRET_KEYS);
+                    const engine = new MiniEngine(host);
+                    const program = (extra: string[]) => () => {
+                        new SessionTermination("a", { userIds: ["1", ...extra], reason: "leak test" });
+                        new SessionTermination("b", { groupIds: ["2"] });
+                    };
+                    const regs = await captured.adopt(
+                        await captureRegistrations(program([]), { config, secretKeys: SECRET_KEYS }),
+                    );
+                    seen.push(regs);
+
+                    // b fails for good (403); a is created. Then an update, a refresh and a destroy.
+                    box.enqueue({ path: "/2.0/groups/terminate_sessions", status: 403 });
+                    const first = await engine.up(regs);
+                    expect(byName(first)).to.deep.equal([
+                        ["a", "create", false],
+                        ["b", "create", true],
+                    ]);
+                    box.enqueue(
+                        { path: "/2.0/users/terminate_sessions", status: 500 },
+                        { path: "/2.0/users/terminate_sessions", status: 500 },
+                    );
+                    const failedUpdate = await engine.up(
+                        captured.adopt(
+                            await captureRegistrations(program(["3"]), { config, secretKeys: SECRET_KEYS }),
+                        ),
+                    );
+                    expect(failedUpdate.find((s) => s.name === "a")!.error!.message).to.match(/^Box API 500/);
+                    expect(byName(failedUpdate)).to.deep.equal([
+                        ["a", "update", true],
+                        ["b", "create", false],
+                    ]);
+                    const second = await engine.up(
+                        captured.adopt(
+                            await captureRegistrations(program(["3"]), { config, secretKeys: SECRET_KEYS }),
+                        ),
+                    );
+                    expect(byName(second)).to.deep.equal([
+                        ["a", "update", false],
+                        ["b", "same", false],
+                    ]);
+                    expect(await engine.refresh()).to.deep.equal([]);
+                    seen.push(first, failedUpdate, second, [...engine.state.values()]);
+                    await engine.destroy();
+
+                    const usedTokens = box.requests
+                        .map((r) => String(r.headers.authorization ?? "").replace(/^Bearer /, ""))
+                        .filter(Boolean);
+                    expect(usedTokens.length).to.be.greaterThan(0);
+                    const canaries = [...Object.values(C), PRIVATE_KEY_BODY, ...usedTokens];
+                    const errors = [...first, ...failedUpdate, ...second]
+                        .filter((s) => s.error)
+                        .map((s) => s.error);
+                    expectNoCanary(canaries, host.output, ...seen, ...errors);
+                } finally {
+                    process.env = saved;
+                    await host.stop();
+                    await box.close();
+                }
             });
-            const saved = { ...process.env };
-            Object.assign(process.env, ENV);
-            const host = await ProviderHost.start({ env: { ...ENV, BOX_MAX_RETRIES: "1" } });
-            const seen: unknown[] = [];
+        }
+
+        it("a wrong client secret fails at the token endpoint with a clear error, and leaks nothing", async () => {
+            const box = await startBoxEmulator({
+                apps: [{ clientId: "ccg-app", clientSecret: C.ccgSecret, enterpriseId: "900001" }],
+            });
+            const host = await captured.startHost();
             try {
-                const config = configFor(box);
-                await host.configure(config, SECRET_KEYS);
-                const engine = new MiniEngine(host);
-                const program = (extra: string[]) => () => {
-                    new SessionTermination("a", { userIds: ["1", ...extra], reason: "leak test" });
-                    new SessionTermination("b", { groupIds: ["2"] });
-                };
-                const regs = await captureRegistrations(program([]), { config, secretKeys: SECRET_KEYS });
-                seen.push(regs);
-
-                // b fails for good (403); a is created. Then an update, a refresh and a destroy.
-                box.enqueue({ path: "/2.0/groups/terminate_sessions", status: 403 });
-                const first = await engine.up(regs);
-                expect(byName(first)).to.deep.equal([
-                    ["a", "create", false],
-                    ["b", "create", true],
-                ]);
-                box.enqueue(
-                    { path: "/2.0/users/terminate_sessions", status: 500 },
-                    { path: "/2.0/users/terminate_sessions", status: 500 },
+                const [reg] = captured.adopt(
+                    await captureRegistrations(() => {
+                        new SessionTermination("a", { userIds: ["1"] });
+                    }),
                 );
-                const failedUpdate = await engine.up(
-                    await captureRegistrations(program(["3"]), { config, secretKeys: SECRET_KEYS }),
+                await host.configure(
+                    {
+                        "box:clientId": "ccg-app",
+                        "box:clientSecret": C.envSecret,
+                        "box:enterpriseId": "900001",
+                        "box:baseUrl": box.baseUrl,
+                    },
+                    SECRET_KEYS,
                 );
-                expect(failedUpdate.find((s) => s.name === "a")!.error!.message).to.match(/^Box API 500/);
-                expect(byName(failedUpdate)).to.deep.equal([
-                    ["a", "update", true],
-                    ["b", "create", false],
-                ]);
-                const second = await engine.up(
-                    await captureRegistrations(program(["3"]), { config, secretKeys: SECRET_KEYS }),
+                const checked = await host.check("urn:a", {}, reg.inputs);
+                const err = await host.create("urn:a", checked.inputs).then(
+                    () => undefined,
+                    (e: Error) => e,
                 );
-                expect(byName(second)).to.deep.equal([
-                    ["a", "update", false],
-                    ["b", "same", false],
-                ]);
-                expect(await engine.refresh()).to.deep.equal([]);
-                seen.push(first, failedUpdate, second, [...engine.state.values()]);
-                await engine.destroy();
-
-                const usedTokens = box.requests
-                    .map((r) => String(r.headers.authorization ?? "").replace(/^Bearer /, ""))
-                    .filter(Boolean);
-                expect(usedTokens.length).to.be.greaterThan(0);
-                const canaries = [...Object.values(C), PRIVATE_KEY_BODY, ...usedTokens];
-                const errors = [...first, ...failedUpdate, ...second]
-                    .filter((s) => s.error)
-                    .map((s) => s.error);
-                expectNoCanary(canaries, host.output, ...seen, ...errors);
+                expect(err?.message).to.match(/^Box OAuth error invalid_client/);
+                expectNoCanary([C.envSecret, C.ccgSecret], err!.message, host.output);
             } finally {
-                process.env = saved;
                 await host.stop();
                 await box.close();
             }
         });
-    }
-
-    it("a wrong client secret fails at the token endpoint with a clear error, and leaks nothing", async () => {
-        const box = await startBoxEmulator({
-            apps: [{ clientId: "ccg-app", clientSecret: C.ccgSecret, enterpriseId: "900001" }],
-        });
-        const host = await ProviderHost.start();
-        try {
-            const [reg] = await captureRegistrations(() => {
-                new SessionTermination("a", { userIds: ["1"] });
-            });
-            await host.configure(
-                {
-                    "box:clientId": "ccg-app",
-                    "box:clientSecret": C.envSecret,
-                    "box:enterpriseId": "900001",
-                    "box:baseUrl": box.baseUrl,
-                },
-                SECRET_KEYS,
-            );
-            const checked = await host.check("urn:a", {}, reg.inputs);
-            const err = await host.create("urn:a", checked.inputs).then(
-                () => undefined,
-                (e: Error) => e,
-            );
-            expect(err?.message).to.match(/^Box OAuth error invalid_client/);
-            expectNoCanary([C.envSecret, C.ccgSecret], err!.message, host.output);
-        } finally {
-            await host.stop();
-            await box.close();
-        }
     });
-});

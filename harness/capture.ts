@@ -1,0 +1,177 @@
+/**
+ * The two ways Pulumi captures this provider, each ready to run in Pulumi's real provider host.
+ *
+ * - `by-value`: the program loads the package from local source (this repository, a monorepo
+ *   workspace package, a vendored copy). Pulumi's closure serializer copies every function the
+ *   provider reaches into `__provider` as text, and that copy is what the host runs.
+ * - `installed`: the program loads the package from `node_modules`. `__provider` is a short
+ *   `require("pulumi-box-session-termination/provider")`, resolved inside the host. Here that is the
+ *   packed tarball (`npm pack`) installed into an empty project, exactly as a user gets it.
+ *
+ * A behaviour that holds in one mode can fail in the other (a field initializer, a module-level Map),
+ * so every host-level test runs in both. Each mode is prepared once per process and shared.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SessionTermination } from "../provider";
+import { ProviderHost, type HostOptions } from "./host";
+import { captureRegistrations, type Registration } from "./registrations";
+
+/** How the provider reaches the host. */
+export type CaptureMode = "by-value" | "installed";
+
+/** Both modes, in the order tests run them. */
+export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "installed"];
+
+/** The resource's type token, as Pulumi registers it. */
+export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
+
+/** One resource of a program: its logical name and its (already resolved) arguments. */
+export interface ResourceSpec {
+    /** Logical name. */
+    name: string;
+    /** Arguments as plain JSON values (what Pulumi hands the engine after resolving Inputs). */
+    args: Record<string, unknown>;
+}
+
+/** A captured provider: its `__provider` text and where a host can load it. */
+export interface CapturedProvider {
+    /** Which capture mode this is. */
+    mode: CaptureMode;
+    /** The directory the provider host runs in; `require`s in `__provider` resolve from here. */
+    cwd: string;
+    /** `__provider` as the engine stores it. */
+    providerText: string;
+    /** Registrations for `resources`, as the engine receives them from the program. */
+    register(resources: ResourceSpec[]): Registration[];
+    /**
+     * The same registrations as this mode's program would make: registrations captured from source
+     * (by value) with each `SessionTermination`'s `__provider` replaced by this mode's.
+     */
+    adopt(registrations: Registration[]): Registration[];
+    /** Starts a provider host that can load this `__provider`. */
+    startHost(options?: Omit<HostOptions, "cwd">): Promise<ProviderHost>;
+}
+
+const ROOT = path.join(__dirname, "..");
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** The packed package installed into a fresh, empty project. */
+export interface InstalledPackage {
+    /** The empty project the tarball was installed into. */
+    project: string;
+    /** The tarball `npm pack` produced. */
+    tarball: string;
+    /** The files the tarball holds, as `npm pack` listed them. */
+    files: string[];
+}
+
+let installed: Promise<InstalledPackage> | undefined;
+
+/**
+ * Packs this repository (which builds `dist/`) and installs the tarball into an empty project, once
+ * per process. The directory is removed when the process exits.
+ */
+export function installPackedPackage(): Promise<InstalledPackage> {
+    installed ??= Promise.resolve().then(() => {
+        const work = fs.mkdtempSync(path.join(os.tmpdir(), "box-installed-"));
+        process.once("exit", () => fs.rmSync(work, { recursive: true, force: true }));
+        const packed = JSON.parse(
+            execFileSync(NPM, ["pack", "--json", "--pack-destination", work], {
+                cwd: ROOT,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+            }),
+        ) as Array<{ filename: string; files: Array<{ path: string }> }>;
+        const tarball = path.join(work, packed[0].filename);
+        const project = path.join(work, "consumer");
+        fs.mkdirSync(project);
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            JSON.stringify({ name: "consumer", private: true, type: "commonjs" }),
+        );
+        execFileSync(
+            NPM,
+            ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+            { cwd: project, stdio: "ignore" },
+        );
+        return { project, tarball, files: packed[0].files.map((f) => f.path) };
+    });
+    return installed;
+}
+
+/** Registers one resource in the installed project, under mocks, and returns its `__provider`. */
+const PROBE = `
+const pulumi = require("@pulumi/pulumi");
+(async () => {
+    let text;
+    await pulumi.runtime.setMocks({
+        newResource: (a) => { text = a.inputs.__provider; return { id: a.name + "-id", state: a.inputs }; },
+        call: (a) => a.inputs,
+    }, "consumer", "dev", false);
+    const { SessionTermination } = require("pulumi-box-session-termination");
+    new SessionTermination("probe", { userIds: ["1"] });
+    await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+    process.stdout.write(JSON.stringify(text));
+})();
+`;
+
+function registrationsWith(providerText: string, resources: ResourceSpec[]): Registration[] {
+    return resources.map((r) => ({
+        type: RESOURCE_TYPE,
+        name: r.name,
+        // Pulumi drops undefined inputs; a JSON round trip does the same.
+        inputs: {
+            ...(JSON.parse(JSON.stringify(r.args)) as Record<string, unknown>),
+            __provider: providerText,
+        },
+    }));
+}
+
+function adoptWith(providerText: string, registrations: Registration[]): Registration[] {
+    return registrations.map((r) =>
+        r.type === RESOURCE_TYPE ? { ...r, inputs: { ...r.inputs, __provider: providerText } } : r,
+    );
+}
+
+const captured = new Map<CaptureMode, Promise<CapturedProvider>>();
+
+async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
+    if (mode === "by-value") {
+        const [probe] = await captureRegistrations(() => new SessionTermination("probe", { userIds: ["1"] }));
+        const providerText = String(probe.inputs.__provider);
+        return {
+            mode,
+            cwd: ROOT,
+            providerText,
+            register: (resources) => registrationsWith(providerText, resources),
+            adopt: (registrations) => adoptWith(providerText, registrations),
+            startHost: (options = {}) => ProviderHost.start({ ...options, cwd: ROOT }),
+        };
+    }
+    const { project } = await installPackedPackage();
+    fs.writeFileSync(path.join(project, "probe.js"), PROBE);
+    const providerText = JSON.parse(
+        execFileSync(process.execPath, ["probe.js"], { cwd: project, encoding: "utf8" }),
+    ) as string;
+    return {
+        mode,
+        cwd: project,
+        providerText,
+        register: (resources) => registrationsWith(providerText, resources),
+        adopt: (registrations) => adoptWith(providerText, registrations),
+        startHost: (options = {}) => ProviderHost.start({ ...options, cwd: project }),
+    };
+}
+
+/** The provider captured in `mode`, prepared once per process. */
+export function captureProvider(mode: CaptureMode): Promise<CapturedProvider> {
+    let entry = captured.get(mode);
+    if (!entry) {
+        entry = prepare(mode);
+        captured.set(mode, entry);
+    }
+    return entry;
+}

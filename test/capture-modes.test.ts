@@ -1,0 +1,322 @@
+/**
+ * The provider's behaviour where it really runs: inside Pulumi's provider host, loaded from
+ * `__provider`, in BOTH ways Pulumi captures it (copied by value from source, and the packed package
+ * installed into an empty project and captured by `require`). Tests assert what `pulumi up` would show
+ * (for a partial failure, only the reasons) through the engine model in harness/engine.ts.
+ */
+import { expect } from "chai";
+import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import { InitError, MiniEngine } from "../harness/engine";
+import { HostCallError, type ProviderHost } from "../harness/host";
+import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
+import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
+import { boxErrorBody, expectNoCanary } from "./helpers";
+
+const USERS = "/2.0/users/terminate_sessions";
+const TOKEN = "tok_CANARY_modes_5be1c0";
+const CCG = {
+    clientId: "ccg-modes-client",
+    clientSecret: "ccg_CANARY_modes_secret_90af",
+    enterpriseId: "900077",
+};
+const JWT_PASSPHRASE = "jwt_CANARY_modes_pass_1c2d";
+const CANARIES = [TOKEN, CCG.clientSecret, JWT_PASSPHRASE];
+
+/** One SessionTermination per entry, as a program would declare them. */
+const users = (name: string, ids: string[], extra: Record<string, unknown> = {}): ResourceSpec => ({
+    name,
+    args: { userIds: ids, ...extra },
+});
+
+/** Resolves with `promise`, or fails the test if no answer comes within `ms`: a hang is a failure. */
+async function answersWithin<T>(ms: number, promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    });
+    try {
+        return await Promise.race([promise, timeout]);
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+for (const mode of CAPTURE_MODES) {
+    describe(`in Pulumi's provider host, provider captured ${mode}`, function () {
+        this.timeout(300_000);
+        let captured: CapturedProvider;
+        let box: BoxEmulator;
+        let host: ProviderHost | undefined;
+        const jwt = createTestJwtApp({ enterpriseId: "900078", passphrase: JWT_PASSPHRASE });
+
+        before(async () => {
+            captured = await captureProvider(mode);
+        });
+        beforeEach(async () => {
+            box = await startBoxEmulator({ accessTokens: [TOKEN], apps: [CCG, jwt.app] });
+        });
+        afterEach(async () => {
+            if (host) {
+                expectNoCanary(CANARIES, host.output);
+                await host.stop();
+                host = undefined;
+            }
+            expectNoCanary(CANARIES, JSON.stringify(box.requests.map((r) => r.body)));
+            await box.close();
+        });
+
+        /** A host configured with `config` (secrets wrapped as the engine does) and an engine over it. */
+        async function start(config: Record<string, string>, secretKeys: string[] = []): Promise<MiniEngine> {
+            host = await captured.startHost();
+            await host.configure({ "box:baseUrl": box.baseUrl, ...config }, secretKeys);
+            return new MiniEngine(host);
+        }
+        const apiStatuses = () => box.requests.filter((r) => r.path.startsWith("/2.0/")).map((r) => r.status);
+        const tokenRequests = () => box.requests.filter((r) => r.path === "/oauth2/token").length;
+
+        it("captures the provider as the mode says: a require of the package, or a copy of the code", () => {
+            if (mode === "installed") {
+                expect(captured.providerText).to.include(
+                    'require("pulumi-box-session-termination/provider")',
+                );
+                expect(captured.providerText.length).to.be.below(2_000);
+            } else {
+                expect(captured.providerText).to.not.include("pulumi-box-session-termination/provider");
+                expect(captured.providerText).to.include("terminate_sessions");
+            }
+        });
+
+        it("CCG: a 401 on a cached token fetches one fresh token and succeeds", async () => {
+            const engine = await start(
+                {
+                    "box:clientId": CCG.clientId,
+                    "box:clientSecret": CCG.clientSecret,
+                    "box:enterpriseId": CCG.enterpriseId,
+                },
+                ["box:clientSecret"],
+            );
+            const [first] = await engine.up(captured.register([users("a", ["1"])]));
+            expect(first.error).to.equal(undefined);
+            box.expireIssuedTokens();
+            const steps = await engine.up(captured.register([users("a", ["1"]), users("b", ["2"])]));
+            expect(steps.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
+                ["a", "same", undefined],
+                ["b", "create", undefined],
+            ]);
+            expect(apiStatuses()).to.deep.equal([202, 401, 202]);
+            expect(tokenRequests()).to.equal(2);
+        });
+
+        it("JWT: a 401 on a cached token fetches one fresh token and succeeds", async () => {
+            const engine = await start({ "box:jwtConfig": jwt.configJson }, ["box:jwtConfig"]);
+            await engine.up(captured.register([users("a", ["1"])]));
+            box.expireIssuedTokens();
+            const steps = await engine.up(captured.register([users("a", ["1"]), users("b", ["2"])]));
+            expect(steps.map((s) => s.error?.message)).to.deep.equal([undefined, undefined]);
+            expect(apiStatuses()).to.deep.equal([202, 401, 202]);
+            expect(tokenRequests()).to.equal(2);
+        });
+
+        it("a 429 with retry-after: 2 holds back every batch: no request leaves for 2 s", async () => {
+            const engine = await start(
+                { "box:accessToken": TOKEN, "box:batchSize": "1", "box:concurrency": "2" },
+                ["box:accessToken"],
+            );
+            // The first request is refused; the one in flight beside it is answered late, so its
+            // worker's next batch starts while the pause is on.
+            box.enqueue(
+                { path: USERS, status: 429, headers: { "retry-after": "2" } },
+                { path: USERS, status: 202, delayMs: 300 },
+            );
+            const [step] = await engine.up(captured.register([users("r", ["1", "2", "3", "4"])]));
+            expect(step.error).to.equal(undefined);
+            const api = box.requests.filter((r) => r.path === USERS);
+            const refused = api.find((r) => r.status === 429)!;
+            const later = api.filter((r) => r.time > refused.time + 100);
+            expect(later.length).to.be.at.least(3);
+            for (const r of later) expect(r.time - refused.time).to.be.at.least(1_990);
+            expect(step.outputs).to.deep.include({ userIds: ["1", "2", "3", "4"] });
+        });
+
+        it("retries a 503 and a dropped connection, logs each retry, and succeeds", async () => {
+            const engine = await start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
+            box.enqueue({ path: USERS, status: 503 }, { path: USERS, drop: true });
+            const [step] = await engine.up(captured.register([users("r", ["1"])]));
+            expect(step.error).to.equal(undefined);
+            expect(apiStatuses()).to.deep.equal([503, 0, 202]);
+            expect(host!.output).to.match(/attempt 1 of 6 failed \(HTTP 503\); retrying in \d+ ms/);
+            expect(host!.output).to.match(/attempt 2 of 6 failed \(dropped/);
+        });
+
+        it("errors arrive whole and typed: missing credentials, a refused client, a 404 with its request ID", async () => {
+            const none = await start({});
+            const [noCreds] = await none.up(captured.register([users("r", ["1"])]));
+            expect(noCreds.error?.message).to.match(/^No Box credentials: set box:accessToken/);
+            await host!.stop();
+
+            const wrong = await start(
+                {
+                    "box:clientId": CCG.clientId,
+                    "box:clientSecret": "wrong-secret-123456",
+                    "box:enterpriseId": CCG.enterpriseId,
+                },
+                ["box:clientSecret"],
+            );
+            const [refused] = await wrong.up(captured.register([users("r", ["1"])]));
+            expect(refused.error?.message).to.match(/^Box OAuth error invalid_client/);
+            await host!.stop();
+
+            const engine = await start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
+            box.enqueue({ path: USERS, ...boxErrorBody(404, "not_found", "Not Found", "req-404-abc") });
+            const [missing] = await engine.up(captured.register([users("r", ["1"])]));
+            expect(missing.error).to.be.instanceOf(HostCallError);
+            expect(missing.error?.message).to.match(
+                /^Box API 404 not_found: Not Found \(request ID req-404-abc\)/,
+            );
+            expect(engine.state.size).to.equal(0);
+        });
+
+        describe("a create whose third batch gets a 403", () => {
+            const program = (reason = "SEC-1") => [users("bulk", ["1", "2", "3", "4", "5", "6"], { reason })];
+            const configure = () =>
+                start(
+                    {
+                        "box:accessToken": TOKEN,
+                        "box:batchSize": "2",
+                        "box:concurrency": "1",
+                        "box:maxRetries": "0",
+                    },
+                    ["box:accessToken"],
+                );
+            const forbidden = () =>
+                box.enqueue({
+                    path: USERS,
+                    after: 2,
+                    ...boxErrorBody(
+                        403,
+                        "access_denied_insufficient_permissions",
+                        "Access denied",
+                        "req-403-xyz",
+                    ),
+                });
+
+            it("shows reasons with Box's status, code, request ID and who was not terminated; records the truth", async () => {
+                const engine = await configure();
+                forbidden();
+                const [step] = await engine.up(captured.register(program()));
+                expect(step.error).to.be.instanceOf(InitError);
+                const shown = step.error!.message;
+                expect(shown).to.include("Box accepted the termination for 4 principal(s) but not for 2.");
+                expect(shown).to.include("403 access_denied_insufficient_permissions: Access denied");
+                expect(shown).to.include("request ID req-403-xyz");
+                expect(shown).to.include("Not terminated: userIds 5, 6");
+                expect(shown).to.include("run `pulumi up` again");
+                const state = engine.state.get(step.urn)!;
+                expect(state.outputs).to.deep.include({ userIds: ["1", "2", "3", "4"] });
+                expect(state.outputs.__provider).to.be.a("string");
+                expect(state.initErrors).to.deep.equal((step.error as InitError).reasons);
+            });
+
+            it("then refresh clears the init errors, the next up sends only the rest, and destroy works", async () => {
+                const engine = await configure();
+                forbidden();
+                await engine.up(captured.register(program()));
+                expect(await engine.refresh()).to.deep.equal([]);
+                expect([...engine.state.values()][0].initErrors).to.equal(undefined);
+
+                box.clearRequests();
+                const [second] = await engine.up(captured.register(program()));
+                expect([second.op, second.error]).to.deep.equal(["update", undefined]);
+                expect(box.requests.map((r) => r.body)).to.deep.equal([
+                    { user_ids: ["5", "6"], user_logins: [] },
+                ]);
+                expect(second.outputs).to.deep.include({ userIds: ["1", "2", "3", "4", "5", "6"] });
+                // The program's provider is back in state after a successful update.
+                expect(second.outputs!.__provider).to.equal(captured.providerText);
+
+                const [third] = await engine.up(captured.register(program()));
+                expect(third.op).to.equal("same");
+                const destroyed = await engine.destroy();
+                expect(destroyed.map((s) => [s.op, s.error])).to.deep.equal([["delete", undefined]]);
+                expect(engine.state.size).to.equal(0);
+            });
+
+            it("then the next up with nothing changed still finishes the job (init errors force an update)", async () => {
+                const engine = await configure();
+                forbidden();
+                await engine.up(captured.register(program()));
+                box.clearRequests();
+                const [next] = await engine.up(captured.register(program()));
+                expect(next.op).to.equal("update");
+                expect(box.requests.map((r) => r.body)).to.deep.equal([
+                    { user_ids: ["5", "6"], user_logins: [] },
+                ]);
+            });
+
+            it("then destroy, or removing the resource from the program, works straight away", async () => {
+                const engine = await configure();
+                forbidden();
+                await engine.up(captured.register(program()));
+                const removed = await engine.up(captured.register([]));
+                expect(removed.map((s) => [s.op, s.error])).to.deep.equal([["delete", undefined]]);
+                expect(box.requests.filter((r) => r.status === 202)).to.have.length(2);
+            });
+
+            it("a partial update keeps the old inputs and records only what Box accepted", async () => {
+                const engine = await configure();
+                await engine.up(captured.register([users("bulk", ["1"], { reason: "SEC-1" })]));
+                box.clearRequests();
+                box.enqueue({
+                    path: USERS,
+                    after: 1,
+                    ...boxErrorBody(403, "access_denied_insufficient_permissions", "Access denied", "req-2"),
+                });
+                const [step] = await engine.up(captured.register(program("SEC-2")));
+                expect(step.error).to.be.instanceOf(InitError);
+                const state = engine.state.get(step.urn)!;
+                expect(state.inputs).to.deep.include({ userIds: ["1"], reason: "SEC-1" });
+                expect(state.outputs).to.deep.include({ userIds: ["1", "2", "3"], reason: "SEC-2" });
+                expect(await engine.refresh()).to.deep.equal([]);
+                const destroyed = await engine.destroy();
+                expect(destroyed.map((s) => s.error)).to.deep.equal([undefined]);
+            });
+
+            it("with a 20,000-character non-ASCII reason and non-ASCII logins: an answer within seconds, and the state it can carry", async () => {
+                const engine = await configure();
+                forbidden();
+                const reason = "漢".repeat(20_000);
+                const logins = Array.from({ length: 6 }, (_, i) => `josé${i}@例え.jp`);
+                const started = Date.now();
+                const [step] = await answersWithin(
+                    20_000,
+                    engine.up(captured.register([{ name: "wide", args: { userLogins: logins, reason } }])),
+                );
+                expect(Date.now() - started).to.be.below(20_000);
+                // 60 KB of reason cannot travel with the error: nothing is recorded, and the message says so.
+                expect(step.error).to.be.instanceOf(HostCallError);
+                expect(step.error!.message).to.include("too large to record in Pulumi state");
+                expect(step.error!.message).to.include("request ID req-403-xyz");
+                expect(engine.state.size).to.equal(0);
+
+                const short = "漢".repeat(3_000);
+                box.clearRequests();
+                forbidden();
+                const [partial] = await answersWithin(
+                    20_000,
+                    engine.up(
+                        captured.register([{ name: "wide", args: { userLogins: logins, reason: short } }]),
+                    ),
+                );
+                expect(partial.error).to.be.instanceOf(InitError);
+                expect(partial.error!.message).to.include(
+                    "Not terminated: userLogins josé4@例え.jp, josé5@例え.jp",
+                );
+                const recorded = engine.state.get(partial.urn)!.outputs;
+                expect(recorded).to.deep.include({ reason: short });
+                expect(recorded.__provider).to.be.oneOf([captured.providerText, READ_DELETE_PROVIDER]);
+                expect(await engine.refresh()).to.deep.equal([]);
+                expect((await engine.destroy()).map((s) => s.error)).to.deep.equal([undefined]);
+            });
+        });
+    });
+}
