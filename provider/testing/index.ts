@@ -6,6 +6,7 @@ export {
     ACCEPTED_MESSAGE,
     createTestJwtApp,
     startBoxEmulator,
+    type AcceptedTermination,
     type BoxEmulator,
     type EmulatorApp,
     type EmulatorOptions,

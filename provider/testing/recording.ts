@@ -1,0 +1,212 @@
+/**
+ * The emulator's log of requests, which tests print, diff and snapshot: so it must never hold a
+ * credential in any form that gets printed, whatever path or content type a client used. What is
+ * kept is decided by content, not by path: a secret posted to `/oauth2/token/` or `/box/oauth2/token`
+ * is scrubbed just as one posted to `/oauth2/token` is.
+ */
+import type * as http from "http";
+import { inspect } from "util";
+import { defineOwn, parseJson } from "./json";
+
+/** One request the emulator received. */
+export interface RecordedRequest {
+    /** HTTP method. */
+    method: string;
+    /** Path as sent, without query or fragment (see `requestPath`). */
+    path: string;
+    /**
+     * Request headers (names lower-cased), with credentials redacted. Headers named like credentials
+     * (`cookie`, `x-api-key`, `*-token`, ...) and values that look like one (`Bearer ...`, a JWT) read
+     * `[REDACTED]` or `<Scheme> [REDACTED]`.
+     *
+     * `authorization` is the exception, for backward compatibility: existing tests read
+     * `headers.authorization` to see what the client sent, so the real value stays readable there,
+     * but as a non-enumerable property. `JSON.stringify`, `util.inspect`, `console.log`, spreading
+     * and `Object.keys` never see it; the first two show `Bearer [REDACTED]` instead. Prefer `token`:
+     * reading the raw value is deprecated and will become the redacted label.
+     */
+    headers: http.IncomingHttpHeaders;
+    /**
+     * The body, scrubbed: parsed JSON or form fields with every credential-like field (`client_secret`,
+     * `assertion`, `password`, `*token*`, ...) replaced by `[REDACTED]`; for the token endpoint only
+     * the grant and subject asked for; raw text only when nothing in it looks like a credential,
+     * otherwise a `[REDACTED ...]` placeholder.
+     */
+    body: unknown;
+    /** Epoch milliseconds when the request had fully arrived. */
+    time: number;
+    /** A printable label of the credential used (`static#1`, `ccg:enterprise:123`), never the token. */
+    token?: string;
+    /** The status the emulator answered, or 0 for a dropped connection. */
+    status: number;
+}
+
+/** What {@link RequestLog.accepted} lists: one termination Box acted on. */
+export interface AcceptedTermination {
+    /** The endpoint's path. */
+    path: string;
+    /** The recorded (scrubbed) body. */
+    body: unknown;
+    /** The label of the credential that sent it. */
+    token?: string;
+}
+
+/** Stands in for a credential in the log. */
+export const REDACTED = "[REDACTED]";
+
+/** Field and header names that carry credentials (OAuth, Box's JWT, common API-key spellings). */
+const CREDENTIAL_NAME =
+    /secret|assertion|passw|passphrase|token|private.?key|credential|authori[sz]ation|api.?key|cookie|^code$|^session$/i;
+
+/** Text that is or embeds a credential: a JWT, a scheme and value, or `name=value` / `"name": value` of a credential field. */
+const CREDENTIAL_TEXT = [
+    /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/,
+    /^\s*(bearer|basic|digest|token|negotiate)\s+\S/i,
+    /(secret|assertion|passw\w*|token|api.?key)["']?\s*[=:]/i,
+];
+
+/** How deep the log copies a JSON body; deeper parts are not copied, so printing the log cannot overflow the stack. */
+const MAX_DEPTH = 16;
+
+function looksLikeCredential(text: string): boolean {
+    return CREDENTIAL_TEXT.some((pattern) => pattern.test(text));
+}
+
+/** Thrown inside {@link scrubJson} when a key itself looks like a credential: the whole body is then withheld. */
+class Unloggable extends Error {}
+
+/** A copy of a JSON value with credential fields and credential-like strings redacted. */
+function scrubJson(value: unknown, depth: number): unknown {
+    if (typeof value === "string") return looksLikeCredential(value) ? REDACTED : value;
+    if (typeof value !== "object" || value === null) return value;
+    if (depth >= MAX_DEPTH) return "[TRUNCATED]";
+    if (Array.isArray(value)) return value.map((item) => scrubJson(item, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+        if (looksLikeCredential(key)) throw new Unloggable();
+        const item = (value as Record<string, unknown>)[key];
+        defineOwn(copy, key, CREDENTIAL_NAME.test(key) ? REDACTED : scrubJson(item, depth + 1));
+    }
+    return copy;
+}
+
+/**
+ * A value a handler parsed, as the log keeps it: scrubbed like a JSON body. `undefined` when a key
+ * itself looks like a credential, so nothing of it can be kept.
+ */
+export function recordedValue(value: unknown): unknown {
+    try {
+        return scrubJson(value, 0);
+    } catch (err) {
+        if (err instanceof Unloggable) return undefined;
+        throw err;
+    }
+}
+
+function withheld(raw: string): string {
+    return `[REDACTED: ${Buffer.byteLength(raw)} bytes not recorded]`;
+}
+
+/**
+ * What the log keeps of a body, whatever its path and content type:
+ * - JSON: a copy with credential fields and credential-like strings redacted.
+ * - form-encoded text with a credential field: the fields, with those redacted.
+ * - other text: as sent, unless anything in it looks like a credential; then a placeholder.
+ */
+export function recordedBody(raw: string): unknown {
+    const json = parseJson(raw);
+    if (json.ok) return recordedValue(json.value) ?? withheld(raw);
+    const form = [...new URLSearchParams(raw)];
+    if (form.some(([name]) => CREDENTIAL_NAME.test(name))) {
+        const fields: Record<string, string> = {};
+        for (const [name, value] of form) {
+            if (looksLikeCredential(name)) return withheld(raw);
+            if (CREDENTIAL_NAME.test(name)) defineOwn(fields, name, REDACTED);
+            else if (looksLikeCredential(value)) defineOwn(fields, name, REDACTED);
+            else defineOwn(fields, name, value);
+        }
+        return fields;
+    }
+    return CREDENTIAL_NAME.test(raw) || looksLikeCredential(raw) ? withheld(raw) : raw;
+}
+
+/** What an `Authorization`-style value is logged as: its scheme when it is a known one, never the credential. */
+export function redactedCredential(value: string): string {
+    const scheme = /^\s*(bearer|basic|digest|token|negotiate)(\s|$)/i.exec(value)?.[1];
+    if (!scheme) return REDACTED;
+    return `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()} ${REDACTED}`;
+}
+
+/**
+ * The headers as the log keeps them (see {@link RecordedRequest.headers}). The raw `authorization`
+ * survives only as a hidden property; `toJSON` and `util.inspect` present the redacted label.
+ */
+export function recordedHeaders(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
+    const copy: Record<string, string | string[] | undefined> = {};
+    let authorization: string | undefined;
+    for (const name of Object.keys(headers)) {
+        const value = headers[name];
+        if (name === "authorization") {
+            authorization = typeof value === "string" ? value : undefined;
+            continue;
+        }
+        const values = Array.isArray(value) ? value : [value ?? ""];
+        const sensitive = CREDENTIAL_NAME.test(name) || values.some((v) => looksLikeCredential(v));
+        defineOwn(
+            copy,
+            name,
+            sensitive ? (Array.isArray(value) ? [REDACTED] : redactedCredential(values[0])) : value,
+        );
+    }
+    if (authorization === undefined) return copy;
+    const printable = (): Record<string, unknown> => ({
+        ...copy,
+        authorization: redactedCredential(authorization),
+    });
+    Object.defineProperty(copy, "authorization", { value: authorization, enumerable: false });
+    Object.defineProperty(copy, "toJSON", { value: printable, enumerable: false });
+    Object.defineProperty(copy, inspect.custom, { value: () => printable(), enumerable: false });
+    return copy;
+}
+
+/** The list of recorded requests, kept as one array so `box.requests` stays the same live array. */
+export class RequestLog {
+    /** Every request recorded, in the order each fully arrived. */
+    readonly requests: RecordedRequest[] = [];
+    /**
+     * Records whose termination took effect. Kept apart from the body, so a client that sends
+     * `"appliedBeforeFailure": true` itself cannot make a rejected request look accepted.
+     */
+    private readonly applied = new WeakSet<RecordedRequest>();
+
+    /** Records a request whose answer is not known yet (status 0 until the caller sets it). */
+    add(method: string, path: string, headers: http.IncomingHttpHeaders, body: unknown): RecordedRequest {
+        const record: RecordedRequest = {
+            method,
+            path,
+            headers: recordedHeaders(headers),
+            body,
+            time: Date.now(),
+            status: 0,
+        };
+        this.requests.push(record);
+        return record;
+    }
+
+    /** Marks a record as a termination Box acted on although a fault answered it with a failure. */
+    markApplied(record: RecordedRequest): void {
+        this.applied.add(record);
+    }
+
+    /** Terminations Box acted on: answered 202 (a scripted 202 included), or failed by a fault after taking effect. */
+    accepted(): AcceptedTermination[] {
+        return this.requests
+            .filter((r) => r.status === 202 || this.applied.has(r))
+            .map((r) => ({ path: r.path, body: r.body, token: r.token }));
+    }
+
+    /** Forgets every record, keeping the same array. */
+    clear(): void {
+        this.requests.length = 0;
+    }
+}

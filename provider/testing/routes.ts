@@ -1,0 +1,75 @@
+/**
+ * Which handler answers a request, and the order of the API's checks: authentication, then the
+ * rate limit, then validation. A request that fails one check is answered there, so an
+ * unauthenticated request never costs rate-limit budget.
+ */
+import { clientError, type Answer } from "./box-responses";
+import type { RateLimiter } from "./faults";
+import { acceptedAnswer, GROUPS_PATH, parseTermination, USERS_PATH } from "./terminate";
+import { TOKEN_PATH, type TokenService } from "./tokens";
+
+/** The emulator's state a route reads. */
+export interface RouteContext {
+    /** Issued and static credentials, and the token endpoint. */
+    tokens: TokenService;
+    /** The API's rate limit. */
+    limiter: RateLimiter;
+}
+
+/** One fully read request, as the routes see it. */
+export interface RouteRequest {
+    /** HTTP method, as sent (upper case for every method Node accepts). */
+    method: string;
+    /** Path from `requestPath`. */
+    path: string;
+    /** `content-type`, or `""`. */
+    contentType: string;
+    /** `authorization`, if any. */
+    authorization: string | undefined;
+    /** The body text. */
+    raw: string;
+    /** The ID this request's answer carries. */
+    requestId: string;
+}
+
+/** A route's outcome. */
+export interface Routed {
+    /** What to answer. */
+    answer: Answer;
+    /** What the log should keep of the body, when the route knows better than content-based scrubbing. */
+    logBody?: Record<string, string | undefined>;
+}
+
+/** Answers one request. Never throws for any request content. */
+export function route(context: RouteContext, request: RouteRequest): Routed {
+    const { method, path, requestId } = request;
+    if (method === "POST" && path === TOKEN_PATH) {
+        return context.tokens.exchange(request.contentType, request.raw);
+    }
+    if (method === "POST" && (path === USERS_PATH || path === GROUPS_PATH)) {
+        return { answer: terminate(context, request) };
+    }
+    return { answer: clientError(404, "Not Found", requestId) };
+}
+
+function terminate(context: RouteContext, request: RouteRequest): Answer {
+    const { requestId } = request;
+    const label = context.tokens.authenticate(request.authorization);
+    if (!label) {
+        return clientError(401, "The access token is missing, invalid or expired", requestId, {
+            headers: { "www-authenticate": 'Bearer realm="Service", error="invalid_token"' },
+        });
+    }
+    const withLabel = (answer: Answer): Answer => ({ ...answer, token: label });
+    const wait = context.limiter.take(Date.now());
+    if (wait !== undefined) {
+        return withLabel(
+            clientError(429, "Request rate limit exceeded, please try again later", requestId, {
+                headers: { "retry-after": String(wait) },
+            }),
+        );
+    }
+    const parsed = parseTermination(request.path, request.contentType, request.raw, requestId);
+    if (!parsed.ok) return withLabel(parsed.answer);
+    return withLabel(acceptedAnswer());
+}
