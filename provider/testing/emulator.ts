@@ -8,13 +8,14 @@
  * parse, `CONNECT`, an unknown `Expect`, an oversized body and an exception in a handler all get a
  * `ClientError` body and a `box-request-id` header. The concerns live next door: `routes.ts` and
  * `terminate.ts` (the endpoints), `tokens.ts` (CCG, JWT, bearer checks), `faults.ts` (scripted faults
- * and the rate limit), `recording.ts` (the scrubbed log).
+ * and the rate limit), `directory.ts` (who exists), `recording.ts` (the scrubbed log).
  */
 import * as crypto from "crypto";
 import * as http from "http";
 import type { AddressInfo, Socket } from "net";
 import type { Duplex } from "stream";
 import { clientError, newRequestId, rawClientErrorResponse, type Answer } from "./box-responses";
+import { Directory, type EmulatorDirectory } from "./directory";
 import { FaultQueue, RateLimiter, scriptedAnswer, type Fault } from "./faults";
 import { isRecord } from "./json";
 import {
@@ -31,7 +32,7 @@ import { TokenService, type EmulatorApp } from "./tokens";
 // Re-exported so that code importing from "./emulator" before the split keeps working.
 export { ACCEPTED_MESSAGE } from "./terminate";
 export { createTestJwtApp, type TestJwtApp } from "./test-jwt-app";
-export type { AcceptedTermination, EmulatorApp, Fault, RecordedRequest };
+export type { AcceptedTermination, EmulatorApp, EmulatorDirectory, Fault, RecordedRequest };
 
 /** Options for {@link startBoxEmulator}. */
 export interface EmulatorOptions {
@@ -45,6 +46,12 @@ export interface EmulatorOptions {
     tokenTtlSeconds?: number;
     /** Requests per second allowed on the API endpoints before answering 429; unlimited if unset. */
     rateLimitPerSecond?: number;
+    /**
+     * Who exists in the enterprise. Unset (the default), every ID and login is accepted. Set, a
+     * termination naming anyone not listed is answered 404 as a whole; see {@link EmulatorDirectory}.
+     * A matching scripted fault still takes precedence over it.
+     */
+    directory?: EmulatorDirectory;
     /**
      * Largest request body read, in bytes (default 1 MiB). A larger one is answered 413 with a
      * `ClientError` as soon as it exceeds this (or at once, from `content-length`), reading stops
@@ -67,6 +74,11 @@ export interface BoxEmulator {
     enqueue(...faults: Fault[]): void;
     /** Sets or clears the rate limit. */
     setRateLimit(perSecond: number | undefined): void;
+    /**
+     * Replaces the directory from the next request on (`undefined`: everyone exists again). The
+     * lists are copied: changing the arrays afterwards has no effect until this is called again.
+     */
+    setDirectory(directory: EmulatorDirectory | undefined): void;
     /** Registers another app. */
     addApp(app: EmulatorApp): void;
     /** Makes every issued token (not static ones) expire now, as if an hour had passed. */
@@ -200,6 +212,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         ? options.accessTokens
         : [`emu_${crypto.randomBytes(16).toString("hex")}`];
     let baseUrl = "";
+    let directory = new Directory(options.directory);
     const state: ServerState = {
         tokens: new TokenService({
             accessTokens,
@@ -208,6 +221,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
             audience: () => baseUrl,
         }),
         limiter: new RateLimiter(options.rateLimitPerSecond),
+        directory: () => directory,
         faults: new FaultQueue(),
         log: new RequestLog(),
         maxBodyBytes,
@@ -272,6 +286,9 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         accepted: () => state.log.accepted(),
         enqueue: (...faults: Fault[]) => state.faults.enqueue(...faults),
         setRateLimit: (perSecond) => state.limiter.set(perSecond),
+        setDirectory: (entries) => {
+            directory = new Directory(entries);
+        },
         addApp: (app) => state.tokens.addApp(app),
         expireIssuedTokens: () => state.tokens.expireIssued(),
         clearRequests: () => state.log.clear(),

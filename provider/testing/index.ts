@@ -9,6 +9,7 @@ export {
     type AcceptedTermination,
     type BoxEmulator,
     type EmulatorApp,
+    type EmulatorDirectory,
     type EmulatorOptions,
     type Fault,
     type RecordedRequest,

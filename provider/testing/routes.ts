@@ -1,9 +1,11 @@
 /**
  * Which handler answers a request, and the order of the API's checks: authentication, then the
- * rate limit, then validation. A request that fails one check is answered there, so an
- * unauthenticated request never costs rate-limit budget.
+ * rate limit, then validation, then the directory. A request that fails one check is answered
+ * there, so an unauthenticated request never costs rate-limit budget and an invalid one never
+ * reaches the directory.
  */
 import { clientError, type Answer } from "./box-responses";
+import type { Directory } from "./directory";
 import type { RateLimiter } from "./faults";
 import { acceptedAnswer, GROUPS_PATH, parseTermination, USERS_PATH } from "./terminate";
 import { TOKEN_PATH, type TokenService } from "./tokens";
@@ -14,6 +16,8 @@ export interface RouteContext {
     tokens: TokenService;
     /** The API's rate limit. */
     limiter: RateLimiter;
+    /** The current directory; a function because `setDirectory` replaces it while running. */
+    directory: () => Directory;
 }
 
 /** One fully read request, as the routes see it. */
@@ -71,5 +75,7 @@ function terminate(context: RouteContext, request: RouteRequest): Answer {
     }
     const parsed = parseTermination(request.path, request.contentType, request.raw, requestId);
     if (!parsed.ok) return withLabel(parsed.answer);
+    if (!context.directory().knowsAll(parsed.targets))
+        return withLabel(clientError(404, "Not Found", requestId));
     return withLabel(acceptedAnswer());
 }
