@@ -9,7 +9,7 @@ import { createTokenSource } from "./auth";
 import { BoxClient, RateGate } from "./client";
 import { processState } from "./process-state";
 import type { RetryPolicy } from "./retry";
-import { resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
+import { BOX_ORIGIN, resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
 
 /** A ready client and the transport settings that shaped it. */
 export interface BoxOperation {
@@ -29,8 +29,9 @@ const MAX_DELAY_MS = 30_000;
  */
 export function openBoxOperation(env: Record<string, string | undefined> = process.env): BoxOperation {
     const state = processState();
-    const settings = resolveTransport(state.config, env);
+    // Credentials first: with none at all, saying how to provide them helps more than any origin rule.
     const credentials = resolveCredentials(state.config, env, (path) => fs.readFileSync(path, "utf8"));
+    const settings = resolveTransport(state.config, env);
     const retry: RetryPolicy = {
         maxRetries: settings.maxRetries,
         baseDelayMs: BASE_DELAY_MS,
@@ -40,6 +41,14 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
     const log = (line: string): void => {
         void pulumi.log.warn(line);
     };
+    // A credential about to go anywhere but Box is worth one line in `pulumi up`'s output.
+    if (settings.baseUrl !== BOX_ORIGIN) {
+        const notice = `Box API origin is ${settings.baseUrl} (from ${settings.baseUrlSource}), not ${BOX_ORIGIN}: credentials and terminations go there.`;
+        if (!state.notices.has(notice)) {
+            state.notices.add(notice);
+            log(notice);
+        }
+    }
     let gate = state.gates.get(settings.baseUrl);
     if (!gate) {
         gate = new RateGate();

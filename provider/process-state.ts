@@ -26,13 +26,20 @@ export interface ProcessState {
     tokens: Map<string, CachedToken>;
     /** One 429 gate per API origin. */
     gates: Map<string, RateGate>;
+    /** Notices already logged (one line per process is enough to be seen, not to flood `pulumi up`). */
+    notices: Set<string>;
 }
 
 /** This process's state, created on first use. */
 export function processState(): ProcessState {
     const holder = globalThis as unknown as { __pulumiBoxSessionTermination?: ProcessState };
     if (!holder.__pulumiBoxSessionTermination) {
-        holder.__pulumiBoxSessionTermination = { config: {}, tokens: new Map(), gates: new Map() };
+        holder.__pulumiBoxSessionTermination = {
+            config: {},
+            tokens: new Map(),
+            gates: new Map(),
+            notices: new Set(),
+        };
     }
     return holder.__pulumiBoxSessionTermination;
 }

@@ -91,6 +91,8 @@ export type RawSettings = Partial<Record<SettingName, string>>;
 export interface TransportSettings {
     /** API origin without a trailing slash. */
     baseUrl: string;
+    /** Where `baseUrl` came from: the credentials' source, or Box's default. */
+    baseUrlSource: ResolvedOrigin["source"];
     /** Retries per request. */
     maxRetries: number;
     /** Per-attempt timeout in milliseconds. */
@@ -167,28 +169,102 @@ function integer(
     return value;
 }
 
-/** Resolves everything but credentials. Needs no secret, so failures here never mention one. */
-export function resolveTransport(
-    config: RawSettings,
-    env: Record<string, string | undefined>,
-): TransportSettings {
-    const rawUrl = lookup("baseUrl", config, env) ?? "https://api.box.com";
+/** Box's API origin, and the only one a credential goes to unless the stack says otherwise. */
+export const BOX_ORIGIN = "https://api.box.com";
+
+/** The API origin a credential may be sent to, and where that choice came from. */
+export interface ResolvedOrigin {
+    /** Origin and path prefix, without a trailing slash, e.g. `https://api.box.com`. */
+    baseUrl: string;
+    /** Which source named it: the same as the credentials', or Box's default. */
+    source: "stack config" | "environment" | "default";
+}
+
+/** Whether a host name is this machine: the only place plain http may carry a credential. */
+function isLoopback(hostname: string): boolean {
+    const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Whether stack config names any credential (then credentials and the origin come only from there). */
+function credentialsFromConfig(config: RawSettings): boolean {
+    return CREDENTIAL_SETTINGS.some((name) => config[name] !== undefined && config[name] !== "");
+}
+
+/**
+ * The API origin, as part of the credential set: read from the same source as the credentials (stack
+ * config when it names any credential, else the environment), never mixed. If only the other source
+ * names an origin, that is a mistake worth stopping for: a shell's leftover `BOX_BASE_URL` beside a
+ * stack's production credentials, or a stack's `box:baseUrl` beside a shell's token, and guessing
+ * either way sends a credential, or a real termination, somewhere the user did not mean. Plain http
+ * is refused for any host but loopback, before anything is sent.
+ */
+export function resolveOrigin(config: RawSettings, env: Record<string, string | undefined>): ResolvedOrigin {
+    const fromConfig = credentialsFromConfig(config);
+    const inConfig = config.baseUrl !== undefined && config.baseUrl !== "" ? config.baseUrl : undefined;
+    const inEnv = env.BOX_BASE_URL !== undefined && env.BOX_BASE_URL !== "" ? env.BOX_BASE_URL : undefined;
+    const own = fromConfig ? inConfig : inEnv;
+    const other = fromConfig ? inEnv : inConfig;
+    // With no credentials anywhere nothing will be sent; the missing credentials are the error to show.
+    const envHasCredentials = SETTINGS.some((x) => CREDENTIAL_SETTINGS.includes(x.name) && env[x.envVar]);
+    if (other !== undefined && own === undefined && (fromConfig || envHasCredentials)) {
+        const [credSource, otherKey] = fromConfig
+            ? ["stack config", "BOX_BASE_URL (environment)"]
+            : ["the environment", "box:baseUrl (stack config)"];
+        throw new BoxSettingsError(
+            `${otherKey} is set to "${other}", but the credentials come from ${credSource}: the API origin must come from the same source as the credentials. ` +
+                (fromConfig
+                    ? `Set box:baseUrl in stack config, or unset BOX_BASE_URL to use ${BOX_ORIGIN}.`
+                    : `Set BOX_BASE_URL in the environment, or remove box:baseUrl from stack config, or move the credentials into stack config.`),
+        );
+    }
+    const rawUrl = own ?? other ?? BOX_ORIGIN;
     let parsed: URL;
     try {
         parsed = new URL(rawUrl);
     } catch {
         throw new BoxSettingsError(
-            `${where("baseUrl")} must be an http(s) URL such as https://api.box.com, got "${rawUrl}"`,
+            `${where("baseUrl")} must be an http(s) URL such as ${BOX_ORIGIN}, got "${rawUrl}"`,
         );
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
         throw new BoxSettingsError(`${where("baseUrl")} must be an http(s) URL, got "${rawUrl}"`);
     }
-    if (parsed.username || parsed.password || parsed.search) {
-        throw new BoxSettingsError(`${where("baseUrl")} must not carry credentials or a query string`);
+    if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+        throw new BoxSettingsError(
+            `${where("baseUrl")} must not carry credentials, a query string or a fragment`,
+        );
+    }
+    if (parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
+        throw new BoxSettingsError(
+            `${where("baseUrl")} is "${rawUrl}": plain http is allowed only for loopback (127.0.0.1, ::1, localhost). ` +
+                `Use https:// so that credentials and the list of people travel encrypted.`,
+        );
     }
     return {
         baseUrl: `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, ""),
+        source:
+            own !== undefined
+                ? fromConfig
+                    ? "stack config"
+                    : "environment"
+                : other !== undefined
+                  ? fromConfig
+                      ? "environment"
+                      : "stack config"
+                  : "default",
+    };
+}
+
+/** Resolves everything but credentials. Needs no secret, so failures here never mention one. */
+export function resolveTransport(
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): TransportSettings {
+    const origin = resolveOrigin(config, env);
+    return {
+        baseUrl: origin.baseUrl,
+        baseUrlSource: origin.source,
         maxRetries: integer("maxRetries", config, env, 0, 20),
         timeoutMs: integer("timeoutSeconds", config, env, 1, 600) * 1000,
         batchSize: integer("batchSize", config, env, 1, 100_000),
@@ -253,7 +329,7 @@ export function resolveCredentials(
     env: Record<string, string | undefined>,
     readFile: (path: string) => string,
 ): Credentials {
-    const fromConfig = CREDENTIAL_SETTINGS.some((name) => config[name] !== undefined && config[name] !== "");
+    const fromConfig = credentialsFromConfig(config);
     const get = (name: SettingName) => (fromConfig ? lookup(name, config, {}) : lookup(name, {}, env));
     const ignoredEnv = fromConfig
         ? SETTINGS.filter((s) => CREDENTIAL_SETTINGS.includes(s.name) && env[s.envVar]).map((s) => s.envVar)

@@ -105,7 +105,9 @@ describe("authentication", () => {
         process.env.BOX_CLIENT_ID = CCG.clientId;
         process.env.BOX_CLIENT_SECRET = CCG.clientSecret;
         process.env.BOX_USER_ID = "3001";
-        await configure({ "box:baseUrl": box.baseUrl });
+        // The origin comes from the same source as the credentials.
+        process.env.BOX_BASE_URL = box.baseUrl;
+        await configure({});
         await provider.create(inputs({ userIds: ["1"] }));
         expect(apiRequests()[0].token).to.equal("ccg:user:3001");
     });

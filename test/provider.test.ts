@@ -214,8 +214,9 @@ describe("provider lifecycle over HTTP", () => {
     });
 
     it("takes the token from BOX_ACCESS_TOKEN when stack config has none, at call time", async () => {
-        await configure({ "box:baseUrl": box.baseUrl });
+        await configure({});
         process.env.BOX_ACCESS_TOKEN = TOKEN;
+        process.env.BOX_BASE_URL = box.baseUrl;
         await provider.create(inputs({ userIds: ["1"] }));
         expect(box.requests[0].status).to.equal(202);
     });

@@ -4,6 +4,7 @@ import {
     lookup,
     parseJwtAppConfig,
     resolveCredentials,
+    resolveOrigin,
     resolveTransport,
     SETTINGS,
 } from "../provider/settings";
@@ -26,6 +27,7 @@ describe("settings (pure)", () => {
     it("resolves transport defaults and validates numbers by naming key and variable", () => {
         expect(resolveTransport({}, {})).to.deep.equal({
             baseUrl: "https://api.box.com",
+            baseUrlSource: "default",
             maxRetries: 5,
             timeoutMs: 30_000,
             batchSize: 500,
@@ -42,6 +44,52 @@ describe("settings (pure)", () => {
         expect(() => resolveTransport({ baseUrl: "https://u:p@x.example" }, {})).to.throw(
             /must not carry credentials/,
         );
+    });
+
+    it("takes the API origin from the credentials' source, never mixed, and refuses plain http off loopback", () => {
+        const ccg = { clientId: "c", clientSecret: "s", enterpriseId: "1" };
+        // A shell's leftover BOX_BASE_URL beside a stack's credentials: refused, naming both sources.
+        expect(() => resolveOrigin(ccg, { BOX_BASE_URL: "http://127.0.0.1:9" })).to.throw(
+            BoxSettingsError,
+            /^BOX_BASE_URL \(environment\) is set to "http:\/\/127\.0\.0\.1:9", but the credentials come from stack config/,
+        );
+        // A stack's box:baseUrl beside a shell's token: refused too.
+        expect(() => resolveOrigin({ baseUrl: "https://a.example" }, { BOX_ACCESS_TOKEN: "t" })).to.throw(
+            /^box:baseUrl \(stack config\) is set to "https:\/\/a\.example", but the credentials come from the environment/,
+        );
+        // Same source: fine; both sources name one: the credentials' source wins.
+        expect(
+            resolveOrigin({ ...ccg, baseUrl: "https://b.example/" }, { BOX_BASE_URL: "https://x" }),
+        ).to.deep.equal({
+            baseUrl: "https://b.example",
+            source: "stack config",
+        });
+        expect(
+            resolveOrigin({}, { BOX_ACCESS_TOKEN: "t", BOX_BASE_URL: "http://localhost:8/" }),
+        ).to.deep.equal({
+            baseUrl: "http://localhost:8",
+            source: "environment",
+        });
+        expect(resolveOrigin(ccg, {})).to.deep.equal({ baseUrl: "https://api.box.com", source: "default" });
+        for (const local of [
+            "http://127.0.0.1:1",
+            "http://127.9.8.7",
+            "http://[::1]:3",
+            "http://LOCALHOST",
+        ]) {
+            expect(() => resolveOrigin({ ...ccg, baseUrl: local }, {}), local).to.not.throw();
+        }
+        for (const remote of [
+            "http://box.example.invalid",
+            "http://10.0.0.1",
+            "http://127.0.0.1.nip.io",
+            "http://[::2]",
+        ]) {
+            expect(() => resolveOrigin({ ...ccg, baseUrl: remote }, {}), remote).to.throw(
+                /plain http is allowed only for loopback .* Use https:\/\//,
+            );
+        }
+        expect(() => resolveOrigin({ ...ccg, baseUrl: "https://x.example/#frag" }, {})).to.throw(/fragment/);
     });
 
     it("with no credentials, the error names the config key and the environment variable", () => {

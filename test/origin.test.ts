@@ -1,0 +1,91 @@
+/**
+ * Credentials go only where the stack says, over TLS: through Pulumi's provider host, in both capture
+ * modes. A shell's leftover BOX_BASE_URL must never receive a stack's credentials.
+ */
+import { expect } from "chai";
+import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
+import { MiniEngine } from "../harness/engine";
+import type { ProviderHost } from "../harness/host";
+import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
+import { expectNoCanary } from "./helpers";
+
+const CCG = { clientId: "ccg-origin", clientSecret: "ccg_CANARY_origin_7f3e", enterpriseId: "900090" };
+
+for (const mode of CAPTURE_MODES) {
+    describe(`API origin and TLS, through the provider host, captured ${mode}`, function () {
+        this.timeout(300_000);
+        let captured: CapturedProvider;
+        let box: BoxEmulator;
+        let host: ProviderHost | undefined;
+        before(async () => {
+            captured = await captureProvider(mode);
+        });
+        beforeEach(async () => {
+            box = await startBoxEmulator({ apps: [CCG] });
+        });
+        afterEach(async () => {
+            if (host) {
+                expectNoCanary([CCG.clientSecret], host.output);
+                await host.stop();
+                host = undefined;
+            }
+            await box.close();
+        });
+        const program = () => captured.register([{ name: "r", args: { userIds: ["1"] } }]);
+
+        it("stack-config credentials with BOX_BASE_URL in the environment: nothing is sent there, and the error names both sources", async () => {
+            host = await captured.startHost({ env: { BOX_BASE_URL: box.baseUrl } });
+            await host.configure(
+                {
+                    "box:clientId": CCG.clientId,
+                    "box:clientSecret": CCG.clientSecret,
+                    "box:enterpriseId": CCG.enterpriseId,
+                },
+                ["box:clientSecret"],
+            );
+            const engine = new MiniEngine(host);
+            const [step] = await engine.up(program());
+            expect(box.requests).to.deep.equal([]);
+            expect(step.error?.message).to.match(
+                /^BOX_BASE_URL \(environment\) is set to "http:\/\/127\.0\.0\.1:\d+", but the credentials come from stack config/,
+            );
+            expect(engine.state.size).to.equal(0);
+        });
+
+        it("token and base URL both from the environment (the emulator workflow) work, with one notice naming the origin", async () => {
+            host = await captured.startHost({
+                env: { BOX_BASE_URL: box.baseUrl, BOX_ACCESS_TOKEN: box.accessToken },
+            });
+            await host.configure({});
+            const engine = new MiniEngine(host);
+            const steps = await engine.up([
+                ...program(),
+                ...captured.register([{ name: "s", args: { groupIds: ["2"] } }]),
+            ]);
+            expect(steps.map((s) => s.error)).to.deep.equal([undefined, undefined]);
+            expect(box.accepted()).to.have.length(2);
+            const notices = host.output.match(
+                /Box API origin is http:\/\/127\.0\.0\.1:\d+ \(from environment\), not https:\/\/api\.box\.com/g,
+            );
+            expect(notices).to.have.length(1);
+        });
+
+        it("box:baseUrl http://box.example.invalid is refused before any request, naming https", async () => {
+            host = await captured.startHost();
+            await host.configure(
+                {
+                    "box:clientId": CCG.clientId,
+                    "box:clientSecret": CCG.clientSecret,
+                    "box:enterpriseId": CCG.enterpriseId,
+                    "box:baseUrl": "http://box.example.invalid",
+                },
+                ["box:clientSecret"],
+            );
+            const [step] = await new MiniEngine(host).up(program());
+            expect(step.error?.message).to.match(
+                /^box:baseUrl \/ BOX_BASE_URL is "http:\/\/box\.example\.invalid": plain http is allowed only for loopback .* Use https:\/\//,
+            );
+            expect(box.requests).to.deep.equal([]);
+        });
+    });
+}
