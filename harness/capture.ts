@@ -138,32 +138,28 @@ function adoptWith(providerText: string, registrations: Registration[]): Registr
 
 const captured = new Map<CaptureMode, Promise<CapturedProvider>>();
 
+function capturedAs(mode: CaptureMode, cwd: string, providerText: string): CapturedProvider {
+    return {
+        mode,
+        cwd,
+        providerText,
+        register: (resources) => registrationsWith(providerText, resources),
+        adopt: (registrations) => adoptWith(providerText, registrations),
+        startHost: (options = {}) => ProviderHost.start({ ...options, cwd }),
+    };
+}
+
 async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
     if (mode === "by-value") {
         const [probe] = await captureRegistrations(() => new SessionTermination("probe", { userIds: ["1"] }));
-        const providerText = String(probe.inputs.__provider);
-        return {
-            mode,
-            cwd: ROOT,
-            providerText,
-            register: (resources) => registrationsWith(providerText, resources),
-            adopt: (registrations) => adoptWith(providerText, registrations),
-            startHost: (options = {}) => ProviderHost.start({ ...options, cwd: ROOT }),
-        };
+        return capturedAs(mode, ROOT, String(probe.inputs.__provider));
     }
     const { project } = await installPackedPackage();
     fs.writeFileSync(path.join(project, "probe.js"), PROBE);
     const providerText = JSON.parse(
         execFileSync(process.execPath, ["probe.js"], { cwd: project, encoding: "utf8" }),
     ) as string;
-    return {
-        mode,
-        cwd: project,
-        providerText,
-        register: (resources) => registrationsWith(providerText, resources),
-        adopt: (registrations) => adoptWith(providerText, registrations),
-        startHost: (options = {}) => ProviderHost.start({ ...options, cwd: project }),
-    };
+    return capturedAs(mode, project, providerText);
 }
 
 /** The provider captured in `mode`, prepared once per process. */

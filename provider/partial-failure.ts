@@ -51,6 +51,24 @@ export interface PartialReport {
     properties?: Props;
 }
 
+/** What is known about a partial failure when it is reported. */
+export interface PartialFailureFields {
+    /** Principals Box accepted. */
+    accepted: Principals;
+    /** Principals Box did not accept (failed, or never sent after the run stopped). */
+    notDone: Principals;
+    /** The failure that stopped the run. */
+    cause: Error;
+    /** The resource's ID, which tells Pulumi the resource exists. */
+    id: string;
+    /** The true state to record, without `__provider`. */
+    properties: Props;
+    /** The resource's `__provider`, recorded when it fits. */
+    providerText: unknown;
+    /** Trailer bytes allowed; {@link MAX_TRAILER_BYTES} unless a test says otherwise. */
+    budget?: number;
+}
+
 /** Ways to shrink a report, most faithful first: the real provider text, then the stand-in; then shorter lists. */
 const LADDER: ReadonlyArray<{ provider: "real" | "stand-in"; listed: number }> = [
     { provider: "real", listed: 20 },
@@ -84,15 +102,7 @@ function reasonLines(
  * Plans the report for a partial result: the richest one that fits through the host, recording
  * `properties` (with the real `__provider`, else the read/delete stand-in) whenever anything fits.
  */
-export function planPartialReport(fields: {
-    accepted: Principals;
-    notDone: Principals;
-    cause: Error;
-    id: string;
-    properties: Props;
-    providerText: unknown;
-    budget?: number;
-}): PartialReport {
+export function planPartialReport(fields: PartialFailureFields): PartialReport {
     const budget = fields.budget ?? MAX_TRAILER_BYTES;
     const cause = boundText(fields.cause.message, MAX_CAUSE_BYTES);
     for (const step of LADDER) {
@@ -126,15 +136,7 @@ export class TerminationIncompleteError extends Error {
      * Plans the report (see {@link planPartialReport}); `cause` is the first failure that stopped the
      * run, `properties` the true state without `__provider`, `providerText` the resource's `__provider`.
      */
-    constructor(fields: {
-        accepted: Principals;
-        notDone: Principals;
-        cause: Error;
-        id: string;
-        properties: Props;
-        providerText: unknown;
-        budget?: number;
-    }) {
+    constructor(fields: PartialFailureFields) {
         const report = planPartialReport(fields);
         const message = report.reasons.join("\n");
         super(message);
