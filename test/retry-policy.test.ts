@@ -1,3 +1,4 @@
+/** The retry policy (retry.ts): which failures are retried, and how long each wait is. Pure. */
 import { expect } from "chai";
 import {
     backoffDelayMs,
@@ -6,9 +7,6 @@ import {
     parseRetryAfter,
     type RetryPolicy,
 } from "../provider/retry";
-import { describePrincipals } from "../provider/partial-failure";
-import { planBatches, summarizeMessages } from "../provider/terminate";
-import { redact } from "../provider/errors";
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const ctx = {
@@ -70,41 +68,5 @@ describe("retry policy (pure)", () => {
         expect(
             decideRetry({ status: 401, headers: {} }, 1, policy, { ...ctx, tokenRefreshable: false }),
         ).to.deep.equal({ action: "fail" });
-    });
-});
-
-describe("batching and messages (pure)", () => {
-    it("splits users (IDs and logins together) and groups into requests of at most batchSize", () => {
-        const batches = planBatches(
-            { userIds: ["1", "2", "3"], userLogins: ["a@x.io", "b@x.io"], groupIds: ["7", "8", "9"] },
-            2,
-        );
-        expect(batches).to.deep.equal([
-            { endpoint: "users", principals: { userIds: ["1", "2"], userLogins: [], groupIds: [] } },
-            { endpoint: "users", principals: { userIds: ["3"], userLogins: ["a@x.io"], groupIds: [] } },
-            { endpoint: "users", principals: { userIds: [], userLogins: ["b@x.io"], groupIds: [] } },
-            { endpoint: "groups", principals: { userIds: [], userLogins: [], groupIds: ["7", "8"] } },
-            { endpoint: "groups", principals: { userIds: [], userLogins: [], groupIds: ["9"] } },
-        ]);
-        expect(planBatches({ userIds: [], userLogins: [], groupIds: [] }, 10)).to.deep.equal([]);
-    });
-
-    it("keeps Box's message for one request and says how many for several", () => {
-        expect(summarizeMessages(["ok"])).to.equal("ok");
-        expect(summarizeMessages(["ok", "ok", "ok"])).to.equal("ok (3 requests accepted)");
-        expect(summarizeMessages(["ok", "other"])).to.equal("ok | other (2 requests accepted)");
-    });
-
-    it("describes long principal lists briefly", () => {
-        const ids = Array.from({ length: 25 }, (_, i) => String(i));
-        expect(describePrincipals({ userIds: ids, userLogins: [], groupIds: ["1"] }, 2)).to.equal(
-            "userIds 0, 1 and 23 more; groupIds 1",
-        );
-    });
-
-    it("redacts known secrets and bearer credentials from text", () => {
-        expect(redact("token abcdefgh123 and Bearer zzzzzzzzzzzz", ["abcdefgh123"])).to.equal(
-            "token [REDACTED] and Bearer [REDACTED]",
-        );
     });
 });
