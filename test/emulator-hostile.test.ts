@@ -100,15 +100,14 @@ function rawExchange(
 }
 
 /** A request head with `Connection: close`, so the server never waits for a next request. */
-function requestHead(method: string, target: string, headers: Array<[string, string]> = []): string {
-    return [
-        `${method} ${target} HTTP/1.1`,
-        "host: 127.0.0.1",
-        ...headers.map(([n, v]) => `${n}: ${v}`),
-        "connection: close",
-        "",
-        "",
-    ].join("\r\n");
+function requestHead(
+    method: string,
+    target: string,
+    headers: Array<[string, string]> = [],
+    host = true,
+): string {
+    const lines = [`${method} ${target} HTTP/1.1`, ...(host ? ["host: 127.0.0.1"] : [])];
+    return [...lines, ...headers.map(([n, v]) => `${n}: ${v}`), "connection: close", "", ""].join("\r\n");
 }
 
 function port(box: BoxEmulator): number {
@@ -345,6 +344,19 @@ describe("Box emulator under hostile requests", () => {
         expect({ ...record.headers }).to.not.have.property("authorization");
         // Kept readable (hidden) only so that existing tests of what the client sent keep working.
         expect(record.headers.authorization).to.equal(`Bearer ${TOKEN}`);
+    });
+
+    it("redacts a credential that is not first in a repeated header Node joins with commas", async () => {
+        const { answer } = await rawExchange(
+            port(box),
+            requestHead("GET", "/", [
+                ["x-upstream", "first"],
+                ["x-upstream", `Bearer ${TOKEN}`],
+            ]),
+        );
+        expect(answer?.status).to.equal(404);
+        expect(printedLog(box)).to.not.include(TOKEN);
+        expect(box.requests[0].headers["x-upstream"]).to.equal("[REDACTED]");
     });
 
     it("accepts the bearer scheme in any case, as HTTP allows, and nothing else", async () => {

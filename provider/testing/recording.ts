@@ -61,7 +61,9 @@ const CREDENTIAL_NAME =
 /** Text that is or embeds a credential: a JWT, a scheme and value, or `name=value` / `"name": value` of a credential field. */
 const CREDENTIAL_TEXT = [
     /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/,
-    /^\s*(bearer|basic|digest|token|negotiate)\s+\S/i,
+    // Unanchored: Node joins repeated headers with ", ", so a credential need not come first.
+    /\b(bearer|basic|digest|negotiate)\s+\S/i,
+    /^\s*token\s+\S/i,
     /(secret|assertion|passw\w*|token|api.?key)["']?\s*[=:]/i,
 ];
 
