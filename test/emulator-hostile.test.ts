@@ -1,9 +1,12 @@
 /**
  * The emulator under hostile requests: it never crashes, answers every failure with Box's error
  * shape, and never records a credential, whatever the path, content type or encoding. Requests go
- * over raw sockets, because `fetch` would normalize the paths and headers worth trying.
+ * over raw sockets, because `fetch` would normalize the paths and headers worth trying. The first
+ * suite pins the cases from the issue; the second throws generated requests at it with fast-check,
+ * and checks that the generated runs actually reached each kind of answer.
  */
 import { expect } from "chai";
+import * as fc from "fast-check";
 import * as crypto from "crypto";
 import * as net from "net";
 import { inspect } from "util";
@@ -431,5 +434,503 @@ describe("Box emulator under hostile requests", () => {
         });
         expect(box.requests.map((r) => r.status)).to.deep.equal([400]);
         expect(box.accepted()).to.deep.equal([]);
+    });
+});
+
+describe("Box emulator under arbitrary requests (property-based)", function () {
+    this.timeout(30_000);
+    const CCG_SECRET = "fz_ccg_secret_0a7d55e1c93b";
+    const PASSWORD = "fz_password_77c1e0b2a4f9";
+    const jwt = createTestJwtApp({ clientSecret: CLIENT_SECRET });
+    const jwtSettings = JSON.parse(jwt.configJson) as {
+        boxAppSettings: { appAuth: { publicKeyID: string; privateKey: string; passphrase: string } };
+    };
+    const KID = jwtSettings.boxAppSettings.appAuth.publicKeyID;
+    const privateKey = crypto.createPrivateKey({
+        key: jwtSettings.boxAppSettings.appAuth.privateKey,
+        passphrase: jwtSettings.boxAppSettings.appAuth.passphrase,
+    });
+    const LIMIT = 4096;
+    let box: BoxEmulator;
+
+    /**
+     * Mostly the common case, sometimes each rare one. Hostile input is mixed into otherwise
+     * plausible requests, so that what lies behind Node's parser (authentication, validation,
+     * routing, the directory, log scrubbing) is reached too, not only Node's 400.
+     */
+    const often = <T>(common: fc.Arbitrary<T>, ...rare: Array<fc.Arbitrary<T>>): fc.Arbitrary<T> =>
+        fc.oneof({ arbitrary: common, weight: 2 * rare.length }, ...rare);
+
+    before(
+        async () =>
+            (box = await startBoxEmulator({
+                accessTokens: [TOKEN],
+                apps: [jwt.app, { clientId: "fz-ccg", clientSecret: CCG_SECRET, enterpriseId: "900001" }],
+                maxBodyBytes: LIMIT,
+                // Logins unchecked; IDs other than 1-3 unknown: the directory sees hostile input too.
+                directory: { userIds: ["1", "2", "3"], groupIds: ["1", "2", "3"] },
+            })),
+    );
+    after(() => box.close());
+
+    /** A body and the secrets it carries. */
+    type Body = { text: Buffer; secrets: string[] };
+    const plain = (text: string | Buffer, secrets: string[] = []): Body => ({
+        text: Buffer.isBuffer(text) ? text : Buffer.from(text),
+        secrets,
+    });
+
+    const secretValue = fc.constantFrom(TOKEN, CLIENT_SECRET, CCG_SECRET, PASSWORD);
+    const secretField = fc.constantFrom(
+        "client_secret",
+        "CLIENT_SECRET",
+        "clientSecret",
+        "Client-Secret",
+        "assertion",
+        "password",
+        "passwd",
+        "access_token",
+        "refresh_token",
+        "subject_token",
+        "api_key",
+    );
+    /** Credentials where the log must not keep them: JSON (nested), form fields, multipart parts. */
+    const secretBody: fc.Arbitrary<Body> = fc.oneof(
+        fc
+            .tuple(secretField, secretValue, fc.nat({ max: 3 }), fc.jsonValue({ maxDepth: 2 }))
+            .map(([field, secret, depth, other]) => {
+                let value: unknown = { other, [field]: secret };
+                for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { wrapped: value };
+                return plain(JSON.stringify(value), [secret]);
+            }),
+        fc
+            .tuple(
+                fc.array(fc.tuple(secretField, secretValue), { minLength: 1, maxLength: 3 }),
+                fc.array(
+                    fc.tuple(fc.stringMatching(/^[a-z_]{1,10}$/), fc.stringMatching(/^[a-z0-9]{0,10}$/)),
+                    {
+                        maxLength: 3,
+                    },
+                ),
+                fc.boolean(),
+            )
+            .map(([secrets, others, encodeNames]) => {
+                const pairs = [...others, ["grant_type", "client_credentials"], ...secrets].map(
+                    ([name, value]) => `${encodeNames ? name.replace(/_/g, "%5F") : name}=${value}`,
+                );
+                return plain(
+                    pairs.join("&"),
+                    secrets.map(([, value]) => value),
+                );
+            }),
+        fc
+            .tuple(secretField, secretValue)
+            .map(([field, secret]) =>
+                plain(
+                    `--b\r\ncontent-disposition: form-data; name="${field}"\r\n\r\n${secret}\r\n--b--\r\n`,
+                    [secret],
+                ),
+            ),
+    );
+    const id = often(fc.constantFrom("1", "2", "3"), fc.stringMatching(/^[1-9][0-9]{0,8}$/));
+    /** Valid for both endpoints: both user arrays (not both empty) and a non-empty group_ids. */
+    const validTerminateBody = fc
+        .tuple(
+            fc.array(id, { maxLength: 3 }),
+            fc.array(fc.emailAddress(), { maxLength: 2 }),
+            fc.array(id, { minLength: 1, maxLength: 3 }),
+        )
+        .map(([ids, logins, groups]) =>
+            plain(
+                JSON.stringify({
+                    user_ids: ids.length || logins.length ? ids : groups,
+                    user_logins: logins,
+                    group_ids: groups,
+                }),
+            ),
+        );
+    /** Any subset of the three lists, with any strings or numbers in them. */
+    const looseTerminateBody = fc
+        .record(
+            {
+                user_ids: fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 }),
+                user_logins: fc.array(fc.string(), { maxLength: 3 }),
+                group_ids: fc.array(fc.string(), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+        )
+        .map((value) => plain(JSON.stringify(value)));
+    const body: fc.Arbitrary<Body | undefined> = often<Body | undefined>(
+        validTerminateBody,
+        fc.constant(undefined),
+        looseTerminateBody,
+        secretBody,
+        secretBody,
+        fc.jsonValue().map((v) => plain(JSON.stringify(v) ?? "null")),
+        fc.nat({ max: 2000 }).map((depth) => plain("[".repeat(depth) + "]".repeat(depth))),
+        fc.string({ unit: "binary", maxLength: 200 }).map((s) => plain(s)),
+        fc.uint8Array({ maxLength: 200 }).map((bytes) => plain(Buffer.from(bytes))),
+        fc.integer({ min: LIMIT + 1, max: 5 * LIMIT }).map((size) => plain("x".repeat(size))),
+        fc
+            .integer({ min: LIMIT + 1, max: 5 * LIMIT })
+            .map((size) => plain(`client_secret=${CLIENT_SECRET}&x=${"y".repeat(size)}`, [CLIENT_SECRET])),
+    );
+    const target = often(
+        fc.constantFrom(USERS, "/2.0/groups/terminate_sessions"),
+        fc.constantFrom(
+            "/oauth2/token",
+            "/oauth2/token/",
+            "/box/oauth2/token",
+            "//:99999/",
+            "/%zz",
+            "*",
+            "/",
+            "//",
+            `${USERS}/`,
+            `/2.0/../2.0${USERS.slice(4)}`,
+            "/constructor",
+            "/__proto__",
+        ),
+        fc.stringMatching(/^\/[!-~]{0,64}$/),
+        // Short of Node's 16 KiB header limit, and beyond it (431).
+        fc
+            .oneof(fc.integer({ min: 1000, max: 5000 }), fc.integer({ min: 17_000, max: 30_000 }))
+            .map((n) => `/${"a".repeat(n)}`),
+    );
+    /** Paths and the secrets they carry: a query, or the userinfo of an absolute-form target. */
+    const targetWithSecrets = often(
+        target.map((t) => ({ target: t, secrets: [] as string[] })),
+        fc
+            .tuple(target, secretValue)
+            .map(([t, secret]) => ({ target: `${t}?client_secret=${secret}`, secrets: [secret] })),
+        fc.tuple(target, secretValue).map(([t, secret]) => ({
+            target: `http://fz:${secret}@box.example${t.startsWith("/") ? t : `/${t}`}`,
+            secrets: [secret],
+        })),
+    );
+    const authorization = often<string | undefined>(
+        fc.constantFrom(`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `BEARER\t${TOKEN}`, `Bearer   ${TOKEN}   `),
+        fc.constant(undefined),
+        fc.constantFrom(
+            `Token ${TOKEN}`,
+            `Basic ${Buffer.from(`fz-ccg:${CCG_SECRET}`).toString("base64")}`,
+            "Bearer constructor",
+            "Bearer __proto__",
+            "constructor",
+            "Bearer",
+            "",
+        ),
+        fc.stringMatching(/^[ -~]{0,40}$/),
+    );
+    const header: fc.Arbitrary<[string, string]> = often<[string, string]>(
+        fc.tuple(
+            fc.constantFrom("accept", "user-agent", "x-request-id"),
+            fc.stringMatching(/^[!-~][ -~]{0,30}$/),
+        ),
+        fc.tuple(
+            fc.constantFrom("x-api-key", "cookie", "proxy-authorization", "x-client-secret", "x-auth-token"),
+            secretValue,
+        ),
+        secretValue.map((secret): [string, string] => ["x-forwarded-authorization", `Bearer ${secret}`]),
+        authorization.map((v): [string, string] => ["authorization", v ?? ""]),
+        fc.tuple(
+            fc.oneof(
+                fc.constantFrom("expect", "upgrade", "content-encoding", "host"),
+                fc.stringMatching(/^[a-z0-9-]{1,16}$/),
+            ),
+            fc.oneof(
+                fc.stringMatching(/^[ -~]{0,40}$/),
+                fc.string({ unit: "binary", maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, "")),
+            ),
+        ),
+    );
+    const FRAMING = new Set(["content-length", "transfer-encoding", "connection", "keep-alive"]);
+    const request = fc.record({
+        method: often(
+            fc.constant("POST"),
+            fc.constantFrom(
+                "GET",
+                "PUT",
+                "DELETE",
+                "PATCH",
+                "HEAD",
+                "OPTIONS",
+                "TRACE",
+                "CONNECT",
+                "PROPFIND",
+            ),
+            fc.constantFrom("post", "G ET", "PoSt"),
+            fc.stringMatching(/^[A-Z]{1,12}$/),
+        ),
+        target: targetWithSecrets,
+        authorization,
+        headers: fc.array(header, { maxLength: 4 }).map((hs) => hs.filter(([name]) => !FRAMING.has(name))),
+        contentType: often<string | null>(
+            fc.constant("application/json"),
+            fc.constant(null),
+            fc.constantFrom(
+                "application/x-www-form-urlencoded",
+                "text/plain",
+                "multipart/form-data; boundary=b",
+                "APPLICATION/JSON; charset=utf-8",
+                "",
+            ),
+            fc.stringMatching(/^[ -~]{0,30}$/),
+        ),
+        body,
+        chunked: fc.boolean(),
+        /** HTTP/1.1 requires Host; Node answers its absence itself unless told not to. */
+        host: often(fc.constant(true), fc.constant(false)),
+    });
+    type FuzzRequest = typeof request extends fc.Arbitrary<infer T> ? T : never;
+
+    /** The bytes of a request: our own framing (content-length or chunked) and `connection: close`. */
+    function encode(r: FuzzRequest): { head: string; pieces: Buffer[] } {
+        const headers: Array<[string, string]> = [...r.headers];
+        if (r.authorization !== undefined) headers.unshift(["authorization", r.authorization]);
+        if (r.contentType !== null) headers.push(["content-type", r.contentType]);
+        let pieces: Buffer[] = [];
+        if (r.body && r.chunked) {
+            headers.push(["transfer-encoding", "chunked"]);
+            pieces = r.body.text.length
+                ? [
+                      Buffer.from(`${r.body.text.length.toString(16)}\r\n`),
+                      r.body.text,
+                      Buffer.from("\r\n0\r\n\r\n"),
+                  ]
+                : [Buffer.from("0\r\n\r\n")];
+        } else if (r.body) {
+            headers.push(["content-length", String(r.body.text.length)]);
+            pieces = [r.body.text];
+        }
+        return { head: requestHead(r.method, r.target.target, headers, r.host), pieces };
+    }
+
+    /** Whether Box's token endpoint (OAuth error shape) is what the request reached. */
+    function reachesTokenEndpoint(method: string, target: string): boolean {
+        return (
+            method === "POST" &&
+            /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)?\/oauth2\/token(?:[?#]|$)/.test(target)
+        );
+    }
+
+    /** An answer that fails is Box-shaped: ClientError JSON, or OAuth's error at the token endpoint. */
+    function expectBoxShapedFailure(answer: RawAnswer, tokenEndpoint: boolean, head: boolean): void {
+        expect(answer.headers["box-request-id"], "box-request-id").to.match(/^[0-9a-f]{16}$/);
+        if (answer.status < 400 || head) return;
+        expect(answer.headers["content-type"]).to.equal("application/json");
+        const json = JSON.parse(answer.body) as Record<string, unknown>;
+        if (tokenEndpoint && typeof json.error === "string") {
+            expect(json.error_description).to.be.a("string");
+            return;
+        }
+        expect(json).to.include({ type: "error", status: answer.status });
+        expect(json.code).to.be.a("string");
+        expect(json.message).to.be.a("string");
+        expect(json.request_id).to.equal(answer.headers["box-request-id"]);
+    }
+
+    /** Still answers a valid termination, and no credential sent (the health check's bearer included) is in the log. */
+    async function expectHealthyAndClean(secrets: string[]): Promise<void> {
+        await expectStillServing(box);
+        const printed = printedLog(box);
+        for (const secret of [...secrets, TOKEN])
+            expect(printed, "log holds a secret").to.not.include(secret);
+        box.clearRequests();
+    }
+
+    it("answers every request, fails in Box's shape, never crashes, and never logs a credential sent", async () => {
+        const seen = new Map<number, number>();
+        let directoryRefusals = 0;
+        await fc.assert(
+            fc.asyncProperty(request, async (r) => {
+                const { head, pieces } = encode(r);
+                const { answer } = await rawExchange(port(box), head, pieces, {
+                    headMethod: r.method === "HEAD",
+                });
+                expect(answer, "an answer").to.not.equal(undefined);
+                seen.set(answer!.status, (seen.get(answer!.status) ?? 0) + 1);
+                const endpoint = [USERS, "/2.0/groups/terminate_sessions"].includes(r.target.target);
+                if (answer!.status === 404 && r.method === "POST" && endpoint) directoryRefusals++;
+                expect(answer!.status, "no handler threw").to.not.equal(500);
+                expectBoxShapedFailure(
+                    answer!,
+                    reachesTokenEndpoint(r.method, r.target.target),
+                    r.method === "HEAD",
+                );
+                const sent = [...r.target.secrets, ...(r.body?.secrets ?? [])];
+                for (const [, value] of [...r.headers, ["authorization", r.authorization ?? ""]])
+                    sent.push(
+                        ...[TOKEN, CLIENT_SECRET, CCG_SECRET, PASSWORD].filter((s) => value.includes(s)),
+                    );
+                if (
+                    [...r.headers.map(([, value]) => value), r.authorization ?? ""].some((v) =>
+                        v.startsWith("Basic "),
+                    )
+                )
+                    sent.push(Buffer.from(`fz-ccg:${CCG_SECRET}`).toString("base64"));
+                await expectHealthyAndClean(sent);
+            }),
+            { numRuns: 200 },
+        );
+        // Only worth something if the runs got past the parser to each of the emulator's answers.
+        const statuses = [...seen.keys()].sort();
+        expect(statuses, JSON.stringify([...seen])).to.include.members([202, 400, 401, 404, 413]);
+        expect(directoryRefusals, "404s from the directory").to.be.at.least(1);
+    });
+
+    it("verifies JWT assertions with hostile alg and kid values exactly, and never logs secret or assertion", async () => {
+        // No prototype: the oracle must not find a hash for an alg of "constructor" either.
+        const HASHES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+            RS256: "sha256",
+            RS384: "sha384",
+            RS512: "sha512",
+        });
+        const hostileKey = fc.constantFrom(
+            "constructor",
+            "__proto__",
+            "toString",
+            "hasOwnProperty",
+            "valueOf",
+            "isPrototypeOf",
+            "__defineGetter__",
+        );
+        // Weighted so that both the valid path and a hostile kid behind a valid alg (the kid is
+        // only looked up once alg passes) come up in a good share of runs.
+        const mostly = <T>(common: fc.Arbitrary<T>, ...rare: Array<fc.Arbitrary<T>>): fc.Arbitrary<T> =>
+            fc.oneof({ arbitrary: common, weight: 4 * rare.length }, ...rare);
+        const jwtCase = fc.record({
+            alg: mostly<unknown>(
+                fc.constantFrom("RS256", "RS384", "RS512"),
+                fc.constantFrom("none", "HS256", "rs256", ""),
+                hostileKey,
+                fc.string(),
+                fc.constantFrom(null, 256),
+            ),
+            kid: fc.oneof(
+                { arbitrary: fc.constant(KID), weight: 6 },
+                { arbitrary: hostileKey, weight: 3 },
+                fc.string(),
+                fc.integer(),
+                fc.constant(null),
+                fc.array(fc.string(), { maxLength: 2 }),
+                fc.constant({ [KID]: KID }),
+            ),
+            /** Put the real kid under "__proto__" instead of as an own field. */
+            protoKid: mostly(fc.constant(false), fc.constant(true)),
+            /** "match": signed with the hash the alg names. */
+            sign: mostly<string>(
+                fc.constant("match"),
+                fc.constantFrom("sha256", "sha384", "sha512", "garbage"),
+            ),
+            validClaims: mostly(fc.constant(true), fc.constant(false)),
+            randomClaims: fc.dictionary(fc.oneof(hostileKey, fc.string()), fc.jsonValue({ maxDepth: 1 }), {
+                maxKeys: 4,
+            }),
+            path: mostly(
+                fc.constant("/oauth2/token"),
+                fc.constantFrom("/oauth2/token/", "/box/oauth2/token"),
+            ),
+            json: mostly(fc.constant(false), fc.constant(true)),
+        });
+        let validRuns = 0;
+        let hostileKidRuns = 0;
+        await fc.assert(
+            fc.asyncProperty(jwtCase, async (c) => {
+                const headerJson = c.protoKid
+                    ? `{"alg":${JSON.stringify(c.alg)},"__proto__":{"kid":${JSON.stringify(KID)}}}`
+                    : JSON.stringify({ alg: c.alg, typ: "JWT", kid: c.kid });
+                const claimsJson = JSON.stringify(
+                    c.validClaims
+                        ? {
+                              iss: jwt.app.clientId,
+                              sub: jwt.app.enterpriseId,
+                              box_sub_type: "enterprise",
+                              aud: `${box.baseUrl}/oauth2/token`,
+                              jti: crypto.randomBytes(16).toString("hex"),
+                              exp: Math.floor(Date.now() / 1000) + 30,
+                          }
+                        : c.randomClaims,
+                );
+                const input = `${Buffer.from(headerJson).toString("base64url")}.${Buffer.from(claimsJson).toString("base64url")}`;
+                const hash = c.sign === "match" ? (HASHES[String(c.alg)] ?? "sha256") : c.sign;
+                const signature =
+                    hash === "garbage"
+                        ? crypto.randomBytes(256).toString("base64url")
+                        : crypto.sign(hash, Buffer.from(input), privateKey).toString("base64url");
+                const assertion = `${input}.${signature}`;
+                const fields = {
+                    grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                    client_id: jwt.app.clientId,
+                    client_secret: CLIENT_SECRET,
+                    assertion,
+                };
+                const res = await fetch(`${box.baseUrl}${c.path}`, {
+                    method: "POST",
+                    headers: {
+                        "content-type": c.json ? "application/json" : "application/x-www-form-urlencoded",
+                    },
+                    body: c.json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+                });
+                const answer = (await res.json()) as Record<string, unknown>;
+                const valid =
+                    c.path === "/oauth2/token" &&
+                    !c.json &&
+                    !c.protoKid &&
+                    c.kid === KID &&
+                    typeof c.alg === "string" &&
+                    HASHES[c.alg] === hash &&
+                    c.validClaims;
+                if (valid) validRuns++;
+                if (
+                    typeof c.alg === "string" &&
+                    HASHES[c.alg] &&
+                    !c.protoKid &&
+                    typeof c.kid === "string" &&
+                    c.kid !== KID
+                )
+                    hostileKidRuns++;
+                if (valid) expect([res.status, answer.token_type]).to.deep.equal([200, "bearer"]);
+                else if (c.path !== "/oauth2/token")
+                    expect([res.status, answer.code]).to.deep.equal([404, "not_found"]);
+                else {
+                    expect(res.status).to.equal(400);
+                    expect(answer.error).to.be.oneOf(["invalid_grant", "invalid_request"]);
+                }
+                await expectHealthyAndClean([CLIENT_SECRET, assertion, signature]);
+            }),
+            { numRuns: 200 },
+        );
+        // The oracle is only worth something if both outcomes were exercised.
+        expect(validRuns, "runs that should get a token").to.be.at.least(5);
+        expect(hostileKidRuns, "runs with a bad kid behind a valid alg").to.be.at.least(10);
+    });
+
+    it("survives arbitrary bytes on the wire, answering in Box's shape whenever it answers", async () => {
+        const prefix = fc.constantFrom(
+            "",
+            "POST /2.0/users/terminate_sessions HTTP/1.1\r\n",
+            "GET / HTTP/1.1\r\nhost: x\r\n",
+            "GET / HTTP/1.",
+        );
+        await fc.assert(
+            fc.asyncProperty(prefix, fc.uint8Array({ maxLength: 300 }), async (start, bytes) => {
+                const { answer } = await rawExchange(
+                    port(box),
+                    Buffer.concat([Buffer.from(start), Buffer.from(bytes)]),
+                    [],
+                    {
+                        endAfterSend: true,
+                        timeoutMs: 1000,
+                    },
+                );
+                if (answer) {
+                    expect(answer.status).to.not.equal(500);
+                    expectBoxShapedFailure(answer, false, false);
+                }
+                await expectHealthyAndClean([]);
+            }),
+            { numRuns: 100 },
+        );
     });
 });
