@@ -24,8 +24,14 @@ export default tseslint.config(
         // not survive that copy (shared/NOTES: "What Pulumi's closure serializer keeps"), and they fail
         // silently, so they are errors here rather than review comments.
         files: ["provider/**/*.ts"],
-        // The resource class and the entry point run in the program, never in the provider host.
-        ignores: ["provider/testing/**", "provider/resource.ts", "provider/index.ts"],
+        // The resource class, the entry point and the revocations loader run in the program, never in
+        // the provider host.
+        ignores: [
+            "provider/testing/**",
+            "provider/resource.ts",
+            "provider/index.ts",
+            "provider/revocations.ts",
+        ],
         rules: {
             "no-restricted-syntax": [
                 "error",

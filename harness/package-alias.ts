@@ -9,6 +9,7 @@ const ROOT = path.join(__dirname, "..");
 const TARGETS: Record<string, string> = {
     "pulumi-box-session-termination": path.join(ROOT, "provider", "index.ts"),
     "pulumi-box-session-termination/testing": path.join(ROOT, "provider", "testing", "index.ts"),
+    "pulumi-box-session-termination/revocations": path.join(ROOT, "provider", "revocations.ts"),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

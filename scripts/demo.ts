@@ -18,14 +18,18 @@ const SAMPLE = path.join(ROOT, "examples", "gitops", "revocations.yaml");
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
 /** Runs the root program (as Pulumi.yaml names it) on a revocations file and returns its registrations. */
-async function runProgram(revocationsFile: string): Promise<Registration[]> {
+async function runProgram(revocationsFile: string, box: BoxEmulator): Promise<Registration[]> {
     const main = require.resolve(path.join(ROOT, "index.ts"));
     return captureRegistrations(
         () => {
             delete require.cache[main];
             require(main);
         },
-        { project: PROJECT, config: { [`${PROJECT}:revocationsFile`]: revocationsFile } },
+        {
+            project: PROJECT,
+            // The program refuses any origin but this machine; the stack names the emulator.
+            config: { [`${PROJECT}:revocationsFile`]: revocationsFile, "box:baseUrl": box.baseUrl },
+        },
     );
 }
 
@@ -113,12 +117,12 @@ async function main(): Promise<void> {
             "1. pulumi preview (a pull request adds the revocations file): who would be cut off",
             box,
             async () => {
-                printPlan(await engine.preview(await runProgram(file)));
+                printPlan(await engine.preview(await runProgram(file, box)));
             },
         );
 
         await step("2. pulumi up: the first deployment", box, async () => {
-            const steps = await engine.up(await runProgram(file));
+            const steps = await engine.up(await runProgram(file, box));
             printPlan(steps);
             for (const s of steps)
                 if (s.outputs) console.log(`  ${s.name}: message "${String(s.outputs.message)}"`);
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
             editRevocations(file, (doc) =>
                 doc.addIn(["revocations", 1, "userLogins"], "r.okafor@agency.example"),
             );
-            printPlan((await engine.up(await runProgram(file))).filter((s) => s.op !== "same"));
+            printPlan((await engine.up(await runProgram(file, box))).filter((s) => s.op !== "same"));
         });
 
         await step(
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
                         "HR-4412: last day 2026-11-30, exit interview done (HR-4420)",
                     ),
                 );
-                printPlan((await engine.up(await runProgram(file))).filter((s) => s.op !== "same"));
+                printPlan((await engine.up(await runProgram(file, box))).filter((s) => s.op !== "same"));
             },
         );
 

@@ -53,8 +53,8 @@ for (const mode of CAPTURE_MODES)
             engine = new MiniEngine(host);
         });
         after(async () => {
-            await host.stop();
-            await box.close();
+            await host?.stop();
+            await box?.close();
             // Everything the host printed over the whole run, and every error it returned.
             expectNoCanary([TOKEN], host.output, hostErrors.join("\n"));
         });

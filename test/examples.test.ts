@@ -45,30 +45,64 @@ for (const mode of CAPTURE_MODES)
             ]);
         });
         after(async () => {
-            await host.stop();
-            await box.close();
+            await host?.stop();
+            await box?.close();
         });
         beforeEach(() => box.clearRequests());
 
-        it("offboarding: one employee by ID and login, with the reason in state", async () => {
+        it("offboarding: one resource per leaver, named from the login; adding a leaver sends only them", async () => {
             const engine = new MiniEngine(host, "box-offboarding");
-            const steps = await engine.up(await runExample("offboarding", "box-offboarding"));
-            expect(steps.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
-                ["offboard-jdoe", "create", undefined],
+            const jdoe = {
+                login: "JDoe@example.com",
+                userId: "22466421",
+                reason: "HR-4412: last day 2026-11-30",
+            };
+            const amy = { login: "amy.lee@example.com", reason: "HR-4420" };
+            const leavers = (list: object[]) => ({ "box-offboarding:leavers": JSON.stringify(list) });
+            const first = await engine.up(
+                await runExample("offboarding", "box-offboarding", leavers([jdoe])),
+            );
+            expect(first.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
+                ["offboard-jdoe-example-com", "create", undefined],
+            ]);
+            expect(first[0].outputs).to.deep.include({ reason: "HR-4412: last day 2026-11-30" });
+            box.clearRequests();
+            const second = await engine.up(
+                await runExample("offboarding", "box-offboarding", leavers([jdoe, amy])),
+            );
+            expect(second.map((s) => [s.name, s.op]).sort()).to.deep.equal([
+                ["offboard-amy-lee-example-com", "create"],
+                ["offboard-jdoe-example-com", "same"],
             ]);
             expect(box.accepted().map((r) => r.body)).to.deep.equal([
-                { user_ids: ["22466421"], user_logins: ["jdoe@example.com"] },
+                { user_ids: [], user_logins: ["amy.lee@example.com"] },
             ]);
-            expect(steps[0].outputs).to.deep.include({ reason: "HR-4412: last day 2026-11-30" });
+        });
+
+        it("every example refuses to run without its required config: no sample person is ever a fallback", async () => {
+            for (const [name, project] of [
+                ["offboarding", "box-offboarding"],
+                ["incident-response", "box-incident-response"],
+                ["gitops", "box-gitops-revocations"],
+            ]) {
+                const err = await runExample(name, project).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(err?.message, name).to.match(/Missing required configuration variable/);
+            }
         });
 
         it("incident-response: the group is cut off, and again when cutoff changes", async () => {
             const engine = new MiniEngine(host, "box-incident-response");
-            await engine.up(await runExample("incident-response", "box-incident-response"));
+            const config = (cutoff?: string) => ({
+                "box-incident-response:groupId": "11446498",
+                "box-incident-response:reason": "SEC-1207",
+                ...(cutoff ? { "box-incident-response:cutoff": cutoff } : {}),
+            });
+            await engine.up(await runExample("incident-response", "box-incident-response", config()));
             const again = await engine.up(
-                await runExample("incident-response", "box-incident-response", {
-                    "box-incident-response:cutoff": "2",
-                }),
+                await runExample("incident-response", "box-incident-response", config("2")),
             );
             expect(again.map((s) => [s.op, s.replaces])).to.deep.equal([["replace", ["triggers"]]]);
             expect(box.accepted().map((r) => r.body)).to.deep.equal([
@@ -76,16 +110,19 @@ for (const mode of CAPTURE_MODES)
                 { group_ids: ["11446498"] },
             ]);
             const same = await engine.up(
-                await runExample("incident-response", "box-incident-response", {
-                    "box-incident-response:cutoff": "2",
-                }),
+                await runExample("incident-response", "box-incident-response", config("2")),
             );
             expect(same.map((s) => s.op)).to.deep.equal(["same"]);
         });
 
         it("gitops: one resource per reviewed entry; a malformed file fails with entry and field", async () => {
             const engine = new MiniEngine(host, "box-gitops-revocations");
-            const steps = await engine.up(await runExample("gitops", "box-gitops-revocations"));
+            const sample = path.join(EXAMPLES, "gitops", "revocations.yaml");
+            const steps = await engine.up(
+                await runExample("gitops", "box-gitops-revocations", {
+                    "box-gitops-revocations:revocationsFile": sample,
+                }),
+            );
             expect(steps.map((s) => [s.name, s.op, s.error?.message]).sort()).to.deep.equal([
                 ["contractor-wave-3", "create", undefined],
                 ["offboard-jdoe", "create", undefined],
@@ -94,7 +131,7 @@ for (const mode of CAPTURE_MODES)
 
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-"));
             const bad = path.join(dir, "revocations.yaml");
-            fs.writeFileSync(bad, "revocations:\n  - name: Bad Name\n    userIds: [jdoe@example.com]\n");
+            fs.writeFileSync(bad, "revocations:\n  - name: Bad Name\n    userIds: [1.5]\n");
             try {
                 const err = await runExample("gitops", "box-gitops-revocations", {
                     "box-gitops-revocations:revocationsFile": bad,
@@ -103,8 +140,9 @@ for (const mode of CAPTURE_MODES)
                     (e: Error) => e,
                 );
                 expect(err?.message)
-                    .to.include("revocations[0].name must be lower-case")
-                    .and.include("revocations[0].reason is required");
+                    .to.include(`${bad}: revocations[0].name must be 1-63 lower-case letters`)
+                    .and.include(`${bad}: revocations[0].reason is required`)
+                    .and.include(`${bad}: revocations[0].userIds[0] must be a string`);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }

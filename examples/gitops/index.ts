@@ -1,19 +1,19 @@
 /**
  * GitOps revocations: a reviewed YAML file, one `SessionTermination` per entry. A pull request that
- * edits the file gets a `pulumi preview` listing exactly who would be cut off; merging and running
- * `pulumi up` does it. The repository's root Pulumi.yaml runs this same logic on the sample file.
+ * edits the file gets a `pulumi preview` listing exactly who would be cut off; merging runs
+ * `pulumi up` (see .github/workflows/revocations.yml here, a workflow to copy).
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "pulumi-box-session-termination";
-import { parseRevocations } from "./revocations";
+import { loadRevocations } from "pulumi-box-session-termination/revocations";
 
 const config = new pulumi.Config();
-const file = config.get("revocationsFile") ?? path.join(__dirname, "revocations.yaml");
+// Required: a stack that names no file must not fall back to anyone's list.
+const file = path.resolve(config.require("revocationsFile"));
 
 /** Box's acknowledgement for each revocation, by name. */
 export const messages: Record<string, pulumi.Output<string>> = {};
-for (const { name, ...args } of parseRevocations(fs.readFileSync(file, "utf8"), file)) {
+for (const { name, ...args } of loadRevocations(file)) {
     messages[name] = new SessionTermination(name, args).message;
 }

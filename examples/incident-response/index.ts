@@ -8,9 +8,10 @@ import { SessionTermination } from "pulumi-box-session-termination";
 
 const config = new pulumi.Config();
 
-const lockdown = new SessionTermination("incident-sec-1207", {
-    groupIds: [config.get("groupId") ?? "11446498"],
-    reason: "SEC-1207: credential-stuffing against the finance group; sessions ended until resets are done",
+const lockdown = new SessionTermination("incident-lockdown", {
+    // Required, with no fallback: a forgotten `config set` must never cut off a sample group.
+    groupIds: [config.require("groupId")],
+    reason: config.require("reason"),
     triggers: [config.get("cutoff") ?? "1"],
 });
 

@@ -1,19 +1,37 @@
 /**
- * Offboarding one departing employee: every Box session of the person, by user ID and by login,
- * ended on `pulumi up`, with the HR ticket kept in state as the reason.
+ * Offboarding: every Box session of each departing employee, ended on `pulumi up`, one resource per
+ * person. Leavers are listed in stack config; a resource's name comes from the person's login, so it
+ * stays the same while the list grows, and adding the next leaver sends only them.
+ *
+ *   pulumi config set --path 'leavers[0].login' jdoe@example.com
+ *   pulumi config set --path 'leavers[0].userId' 22466421          # optional
+ *   pulumi config set --path 'leavers[0].reason' "HR-4412: last day 2026-11-30"
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "pulumi-box-session-termination";
 
+/** One departing employee, as listed in stack config. */
+interface Leaver {
+    /** Box login (email address): also names the resource. */
+    login: string;
+    /** Box user ID, when known. */
+    userId?: string;
+    /** The HR ticket and who approved it. */
+    reason: string;
+}
+
 const config = new pulumi.Config();
+// Required, with no fallback: a forgotten `config set` must never cut off a sample person.
+const leavers = config.requireObject<Leaver[]>("leavers");
 
-const jdoe = new SessionTermination("offboard-jdoe", {
-    userIds: [config.get("userId") ?? "22466421"],
-    userLogins: [config.get("login") ?? "jdoe@example.com"],
-    reason: config.get("reason") ?? "HR-4412: last day 2026-11-30",
-});
-
-/** Box's acknowledgement: the job is queued; the admin events log shows its outcome. */
-export const message = jdoe.message;
-/** When the termination was sent. */
-export const terminatedAt = jdoe.terminatedAt;
+/** Box's acknowledgement for each leaver, by login. */
+export const messages: Record<string, pulumi.Output<string>> = {};
+for (const leaver of leavers) {
+    const slug = leaver.login.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const offboarding = new SessionTermination(`offboard-${slug}`, {
+        userLogins: [leaver.login],
+        userIds: leaver.userId ? [leaver.userId] : [],
+        reason: leaver.reason,
+    });
+    messages[leaver.login] = offboarding.message;
+}

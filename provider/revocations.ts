@@ -1,0 +1,126 @@
+/**
+ * The reviewed revocations file, the GitOps way to use `SessionTermination`: a YAML (or JSON) file in
+ * a repository, one entry per revocation, changed by pull request. Parsed and checked before any
+ * resource is declared, so a typo fails `pulumi preview` naming the file, the entry and the field
+ * instead of cutting off the wrong person. Import from `pulumi-box-session-termination/revocations`.
+ *
+ * The same rules are published as a JSON Schema (`pulumi-box-session-termination/revocations.schema.json`)
+ * for editors and CI; a test keeps the two in agreement.
+ */
+import * as fs from "fs";
+import { parse } from "yaml";
+
+/** One reviewed revocation: becomes one `SessionTermination` named `name`. */
+export interface Revocation {
+    /** Resource name, unique in the file (lower-case letters, digits and dashes): stable across edits. */
+    name: string;
+    /** Why, for the audit trail (a ticket, who asked). Required: every revocation needs one. */
+    reason: string;
+    /** Box user IDs (strings of digits; unquoted whole numbers in YAML are accepted and converted). */
+    userIds?: string[];
+    /** Box user logins (email addresses). */
+    userLogins?: string[];
+    /** Box group IDs. */
+    groupIds?: string[];
+}
+
+/** The fields an entry may have; anything else is most likely a typo worth stopping for. */
+const FIELDS = ["name", "reason", "userIds", "userLogins", "groupIds"];
+const LISTS = ["userIds", "userLogins", "groupIds"] as const;
+const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A revocations file that does not follow the rules; `problems` lists every one, each naming entry and field. */
+export class RevocationsFileError extends Error {
+    /** One line per problem: `<file>: revocations[<index>].<field> ...`. */
+    readonly problems: string[];
+    /** Builds the error from every problem found. */
+    constructor(problems: string[]) {
+        super(`Invalid revocations file:\n  ${problems.join("\n  ")}`);
+        this.name = "RevocationsFileError";
+        this.problems = problems;
+    }
+}
+
+/**
+ * Parses and checks a revocations file's text (YAML, of which JSON is a subset); `source` names the
+ * file in errors. Throws one {@link RevocationsFileError} listing every problem, so one preview shows
+ * them all.
+ */
+export function parseRevocations(text: string, source: string): Revocation[] {
+    let doc: unknown;
+    try {
+        doc = parse(text);
+    } catch (err) {
+        throw new RevocationsFileError([
+            `${source}: not valid YAML: ${(err as Error).message.split("\n")[0]}`,
+        ]);
+    }
+    const list = (doc as { revocations?: unknown } | null)?.revocations;
+    if (!doc || typeof doc !== "object" || Array.isArray(doc) || !Array.isArray(list)) {
+        throw new RevocationsFileError([`${source}: expected a mapping with a "revocations:" list`]);
+    }
+    const problems: string[] = [];
+    for (const key of Object.keys(doc)) {
+        if (key !== "revocations" && key !== "$schema")
+            problems.push(`${source}: ${key} is not "revocations"`);
+    }
+    const seen = new Set<string>();
+    const result: Revocation[] = [];
+    list.forEach((raw: unknown, index: number) => {
+        const where = `${source}: revocations[${index}]`;
+        if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+            problems.push(`${where} must be a mapping`);
+            return;
+        }
+        const entry = raw as Record<string, unknown>;
+        for (const key of Object.keys(entry)) {
+            if (!FIELDS.includes(key)) problems.push(`${where}.${key} is not one of ${FIELDS.join(", ")}`);
+        }
+        const name = entry.name;
+        if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
+            problems.push(
+                `${where}.name must be 1-63 lower-case letters, digits and dashes, starting with a letter or digit`,
+            );
+        } else if (seen.has(name)) {
+            problems.push(`${where}.name "${name}" is used twice`);
+        } else {
+            seen.add(name);
+        }
+        if (typeof entry.reason !== "string" || entry.reason.trim() === "")
+            problems.push(`${where}.reason is required: a ticket or who asked`);
+        const lists: Pick<Revocation, "userIds" | "userLogins" | "groupIds"> = {};
+        for (const key of LISTS) {
+            const value = entry[key];
+            if (value === undefined || value === null) continue;
+            if (!Array.isArray(value)) {
+                problems.push(`${where}.${key} must be a list`);
+                continue;
+            }
+            value.forEach((v: unknown, i: number) => {
+                // YAML reads unquoted IDs as numbers; Box IDs are strings, so whole numbers are converted.
+                const ok =
+                    typeof v === "string" ||
+                    (key !== "userLogins" && Number.isSafeInteger(v) && (v as number) >= 0);
+                if (!ok) problems.push(`${where}.${key}[${i}] must be a string, got ${JSON.stringify(v)}`);
+            });
+            lists[key] = value.map(String);
+        }
+        if (!LISTS.some((key) => (lists[key]?.length ?? 0) > 0))
+            problems.push(`${where} names nobody: give userIds, userLogins or groupIds`);
+        result.push({ name: String(name), reason: String(entry.reason), ...lists });
+    });
+    if (problems.length) throw new RevocationsFileError(problems);
+    return result;
+}
+
+/** Reads and parses a revocations file from disk (see {@link parseRevocations}). */
+export function loadRevocations(file: string): Revocation[] {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        const code = (err as { code?: string }).code ?? "read error";
+        throw new RevocationsFileError([`${file}: cannot read the revocations file (${code})`]);
+    }
+    return parseRevocations(text, file);
+}
