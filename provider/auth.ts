@@ -6,10 +6,11 @@
  */
 import * as crypto from "crypto";
 import { parseJsonBody, sendWithRetries, type TokenSource } from "./client";
-import { BoxOAuthError, redact } from "./errors";
+import { BoxDeadlineError, BoxNetworkError, BoxOAuthError, redact } from "./errors";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
+import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { CachedToken } from "./process-state";
-import type { RetryPolicy } from "./retry";
+import { formatSeconds, MAX_TIMER_MS, type Deadline, type RetryPolicy } from "./retry";
 import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings";
 import { USER_AGENT } from "./version";
 
@@ -74,10 +75,15 @@ const OAUTH_HINTS: Record<string, string> = {
 export interface TokenFetchOptions {
     /** API origin; the token endpoint is `{baseUrl}/oauth2/token`. */
     baseUrl: string;
-    /** Per-attempt timeout. */
+    /** Bound on each attempt as a whole: connect, headers and body. */
     timeoutMs: number;
     /** Retry bounds for 429, 5xx and network failures of the token endpoint. */
     retry: RetryPolicy;
+    /**
+     * When the operation asking for a token must be over. A fetch this operation starts ends by it;
+     * one started by another resource is waited for only until it.
+     */
+    deadline: Deadline;
     /** Where tokens are cached (the process state's map). */
     cache: Map<string, CachedToken>;
     /** Receives retry lines, never secrets. */
@@ -131,17 +137,41 @@ class OAuthTokenSource implements TokenSource {
     async getToken(): Promise<string> {
         const now = (this.options.now ?? Date.now)();
         const cached = this.options.cache.get(this.cacheKey);
-        if (cached?.pending) return cached.pending;
+        if (cached?.pending) return this.awaitWithinDeadline(cached.pending);
         if (cached?.token && now < cached.refreshAtMs) return cached.token;
 
-        const pending = this.fetchToken();
-        this.options.cache.set(this.cacheKey, { refreshAtMs: 0, pending });
-        try {
-            return await pending;
-        } catch (err) {
-            this.options.cache.delete(this.cacheKey);
+        // Every resource asking meanwhile shares this one fetch, and its failure: a token endpoint that
+        // is down costs one retry loop, not one per resource or per batch.
+        const pending: Promise<string> = this.fetchToken().catch((err: unknown) => {
+            if (this.options.cache.get(this.cacheKey)?.pending === pending) {
+                this.options.cache.delete(this.cacheKey);
+            }
             throw err;
-        }
+        });
+        this.options.cache.set(this.cacheKey, { refreshAtMs: 0, pending });
+        return this.awaitWithinDeadline(pending);
+    }
+
+    /**
+     * Waits for a shared fetch, but not past this operation's own deadline: the fetch may have been
+     * started by a resource whose deadline is later.
+     */
+    private awaitWithinDeadline(pending: Promise<string>): Promise<string> {
+        const { deadline } = this.options;
+        const left = deadline.atMs - (this.options.now ?? Date.now)();
+        const endpoint = describeEndpoint("POST", `${this.options.baseUrl}/oauth2/token`);
+        const late = (): BoxDeadlineError =>
+            new BoxDeadlineError({
+                reason: `the token being fetched did not arrive before the deadline ${deadline.setting} (${formatSeconds(Math.max(0, left))} were left)`,
+                endpoint,
+                attempts: 0,
+            });
+        if (left <= 0) return Promise.reject(late());
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(late()), Math.min(left, MAX_TIMER_MS));
+        });
+        return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
     }
 
     invalidate(token: string): void {
@@ -177,9 +207,11 @@ class OAuthTokenSource implements TokenSource {
     private async fetchToken(): Promise<string> {
         const { options } = this;
         const url = `${options.baseUrl}/oauth2/token`;
+        const endpoint = describeEndpoint("POST", url);
         const final = await sendWithRetries({
-            endpoint: describeEndpoint("POST", url),
+            endpoint,
             retry: options.retry,
+            deadline: options.deadline,
             send: options.send ?? sendHttp,
             now: options.now ?? Date.now,
             sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
@@ -198,10 +230,28 @@ class OAuthTokenSource implements TokenSource {
                 },
             }),
         });
-        if (final.networkError) throw final.networkError;
-        const response = final.response!;
-        if (response.status >= 200 && response.status < 300) return this.accept(response);
-        throw this.oauthError(response);
+        const { response, networkError, attempts } = final;
+        if (response && response.status >= 200 && response.status < 300) return this.accept(response);
+        // Every failure names the token endpoint: it is never the API call's fault.
+        const failure = (): Error => {
+            if (response) return this.oauthError(response, endpoint);
+            const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+            return new BoxNetworkError({
+                kind: networkError?.kind ?? "other",
+                endpoint,
+                errorCode: networkError?.errorCode,
+                detail: `${networkError?.detail ?? "no answer"}${after}`,
+            });
+        };
+        if (final.deadlineReason !== undefined) {
+            throw new BoxDeadlineError({
+                reason: final.deadlineReason,
+                endpoint,
+                attempts,
+                lastAnswer: response || networkError ? failure().message : undefined,
+            });
+        }
+        throw failure();
     }
 
     private accept(response: HttpResponse): string {
@@ -224,15 +274,27 @@ class OAuthTokenSource implements TokenSource {
         return body.access_token;
     }
 
-    private oauthError(response: HttpResponse): Error {
+    private oauthError(response: HttpResponse, endpoint: string): Error {
         // A non-JSON answer (a proxy's HTML page) is reported by its status alone.
         const body = (parseJsonBody(response.body) ?? {}) as { error?: unknown; error_description?: unknown };
-        const error = typeof body.error === "string" ? body.error : `http_${response.status}`;
+        const secrets = secretsOf(this.credentials);
+        // Redacted before cutting: a cut could leave part of a secret that no longer matches.
+        const error =
+            typeof body.error === "string"
+                ? cutChars(redact(body.error, secrets), 100)
+                : `http_${response.status}`;
         const description =
             typeof body.error_description === "string"
-                ? redact(body.error_description, secretsOf(this.credentials))
+                ? cutChars(redact(body.error_description, secrets), MAX_MESSAGE_CHARS)
                 : undefined;
-        return new BoxOAuthError({ status: response.status, error, description, hint: OAUTH_HINTS[error] });
+        return new BoxOAuthError({
+            status: response.status,
+            error,
+            description,
+            // An own-property lookup: a code such as `constructor` must not find Object's prototype.
+            hint: Object.prototype.hasOwnProperty.call(OAUTH_HINTS, error) ? OAUTH_HINTS[error] : undefined,
+            endpoint,
+        });
     }
 }
 

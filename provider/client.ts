@@ -3,9 +3,21 @@
  * http.ts, the timing rules in retry.ts, token acquisition in auth.ts; this file only sequences them
  * and turns Box's answers into results or {@link BoxApiError}s.
  */
-import { BoxApiError, BoxNetworkError, redact, type BoxErrorBody } from "./errors";
+import { BoxApiError, BoxDeadlineError, BoxNetworkError, redact, type BoxErrorBody } from "./errors";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
-import { decideRetry, headerValue, type AttemptOutcome, type RetryPolicy } from "./retry";
+import { MAX_MESSAGE_CHARS, cutChars } from "./limits";
+import {
+    attemptTimeout,
+    crossesDeadline,
+    decideRetry,
+    formatSeconds,
+    headerValue,
+    MAX_TIMER_MS,
+    parseRetryAfter,
+    type AttemptOutcome,
+    type Deadline,
+    type RetryPolicy,
+} from "./retry";
 import { USER_AGENT } from "./version";
 
 /** Where bearer tokens come from; see auth.ts for the implementations. */
@@ -22,24 +34,39 @@ export interface TokenSource {
 
 /**
  * Holds back every request to one Box origin until a time Box named in `retry-after`. One 429 pauses
- * all concurrent workers, instead of each of them spending a request to learn the same thing.
+ * all concurrent workers, instead of each of them spending a request to learn the same thing. It lives
+ * in the process state, shared by every resource; each caller weighs the pause against its own
+ * deadline (see {@link sendWithRetries}), so the gate never holds anyone past theirs.
  */
 export class RateGate {
     private notBeforeMs: number;
+    private asked: string;
 
     /** Opens the gate. */
     constructor() {
         this.notBeforeMs = 0;
+        this.asked = "";
     }
 
-    /** Pushes the earliest next request time out to `untilMs` (never pulls it in). */
-    holdUntil(untilMs: number): void {
-        this.notBeforeMs = Math.max(this.notBeforeMs, untilMs);
+    /**
+     * Pushes the earliest next request time out to `untilMs` (never pulls it in). `asked` is what Box
+     * said, e.g. `retry-after: 86400`, for the message of anyone who cannot wait that long.
+     */
+    holdUntil(untilMs: number, asked = ""): void {
+        if (untilMs > this.notBeforeMs) {
+            this.notBeforeMs = untilMs;
+            this.asked = asked;
+        }
     }
 
     /** How long a request about to be sent at `nowMs` must wait. */
     waitMs(nowMs: number): number {
         return Math.max(0, this.notBeforeMs - nowMs);
+    }
+
+    /** What Box said when it set the current pause. */
+    reason(): string {
+        return this.asked;
     }
 }
 
@@ -49,10 +76,12 @@ export interface BoxClientOptions {
     baseUrl: string;
     /** Bearer token source. */
     tokens: TokenSource;
-    /** Per-attempt timeout. */
+    /** Bound on each attempt as a whole: connect, headers and body. */
     timeoutMs: number;
     /** Retry bounds and pacing. */
     retry: RetryPolicy;
+    /** When the operation must be over: no wait, attempt or retry goes past it. */
+    deadline: Deadline;
     /** Receives one line per retry; lines never contain secrets. */
     log?: (line: string) => void;
     /** Shared pause after a 429; defaults to a gate of this client's own. */
@@ -69,7 +98,10 @@ export interface BoxClientOptions {
 
 /** Box's 202 answer to a termination request. */
 export interface BoxAccepted {
-    /** Box's message, e.g. "Request is successful, please check the admin events for the status of the job". */
+    /**
+     * Box's message, e.g. "Request is successful, please check the admin events for the status of the
+     * job", at most {@link MAX_MESSAGE_CHARS} characters.
+     */
     message: string;
     /** The `box-request-id` header, when present. */
     requestId?: string;
@@ -79,6 +111,23 @@ export interface BoxAccepted {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until the clock reads `untilMs`. A wait longer than `setTimeout` accepts is made in pieces
+ * (one longer fires at once), and a timer that fires a little early is waited out, so nothing is sent
+ * before the time Box named. Stops if the clock does not move at all (a test's stub sleep).
+ */
+export async function sleepUntil(
+    untilMs: number,
+    sleep: (ms: number) => Promise<void>,
+    now: () => number,
+): Promise<void> {
+    for (let left = untilMs - now(); left > 0; left = untilMs - now()) {
+        const before = now();
+        await sleep(Math.min(left, MAX_TIMER_MS));
+        if (now() === before) return;
+    }
+}
+
 /** Parses a body as JSON, or returns undefined: Box's proxies answer some failures with HTML. */
 export function parseJsonBody(body: string): unknown {
     try {
@@ -86,6 +135,21 @@ export function parseJsonBody(body: string): unknown {
     } catch {
         return undefined;
     }
+}
+
+/** What a 2xx said, or why its text cannot be known; the status alone already means Box accepted. */
+function acceptedMessage(response: HttpResponse): string {
+    const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
+    if (typeof parsed?.message === "string") return cutChars(parsed.message, MAX_MESSAGE_CHARS);
+    const why =
+        response.bodyCut === "size"
+            ? "was too large to read"
+            : response.bodyCut === "time"
+              ? "did not arrive in time"
+              : response.bodyCut === "connection"
+                ? "was cut off"
+                : "carried no readable message";
+    return `Accepted (HTTP ${response.status}); Box's answer ${why}`;
 }
 
 /** A short, single-line excerpt of a non-JSON body, tags stripped, for an error message. */
@@ -119,7 +183,13 @@ export interface RetryLoopOptions {
     endpoint: string;
     /** Retry bounds and pacing. */
     retry: RetryPolicy;
-    /** Builds each attempt's request: the API client adds the current token, the token source a fresh JWT. */
+    /** When to stop: no wait or attempt goes past it. */
+    deadline: Deadline;
+    /**
+     * Builds each attempt's request: the API client adds the current token, the token source a fresh
+     * JWT. Whatever it throws (a token that cannot be had) ends the loop at once, unretried: the token
+     * fetch has its own retry loop, and nesting one in the other multiplies the requests.
+     */
     request: () => Promise<HttpRequest>;
     /** Drops a rejected token before the single retry a 401 gets; absent where no refresh is possible. */
     refreshToken?: () => void;
@@ -137,7 +207,7 @@ export interface RetryLoopOptions {
     log: (line: string) => void;
 }
 
-/** Where the retry loop stopped: at a 2xx or final HTTP answer, or with no answer at all. */
+/** Where the retry loop stopped: at a 2xx or final HTTP answer, with no answer at all, or at the deadline. */
 export interface RetryLoopResult {
     /** The last HTTP answer, success or not. */
     response?: HttpResponse;
@@ -145,24 +215,55 @@ export interface RetryLoopResult {
     networkError?: BoxNetworkError;
     /** Attempts made, a token refresh not counted. */
     attempts: number;
+    /** Set when the loop gave up because the deadline would pass first: why, for a {@link BoxDeadlineError}. */
+    deadlineReason?: string;
 }
 
 /**
  * The one retry loop, shared by the API calls and the token endpoint: waits out the 429 gate, sends,
  * and asks the retry policy what to do with anything but a 2xx. It never throws for an HTTP status;
- * callers turn the final answer into their own error type.
+ * callers turn the final answer into their own error type. Every wait and every attempt ends before
+ * the deadline: a wait that cannot ends the loop at once with the reason.
  */
 export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopResult> {
     let tokenRefreshed = false;
+    let response: HttpResponse | undefined;
+    let networkError: BoxNetworkError | undefined;
+    const stop = (attempts: number, deadlineReason: string): RetryLoopResult => ({
+        response,
+        networkError,
+        attempts,
+        deadlineReason,
+    });
     for (let attempt = 1; ; attempt++) {
-        const wait = o.gate?.waitMs(o.now()) ?? 0;
-        if (wait > 0) await o.sleep(wait);
+        // The gate may be pushed further out while we wait, by another worker's 429: look again.
+        for (let wait = o.gate?.waitMs(o.now()) ?? 0; wait > 0; wait = o.gate?.waitMs(o.now()) ?? 0) {
+            const asked = o.gate?.reason() || "an earlier 429";
+            const over = crossesDeadline(
+                `Box asked to wait ${formatSeconds(wait)} more before any request to this origin (${asked})`,
+                wait,
+                o.now(),
+                o.deadline,
+            );
+            if (over) return stop(attempt - 1, over);
+            await sleepUntil(o.now() + wait, o.sleep, o.now);
+        }
+
+        // Outside the try below: a token failure is not this request's failure to retry.
+        const request = await o.request();
+        const limit = attemptTimeout(request.timeoutMs, o.now(), o.deadline);
+        if (limit.timeoutMs <= 0) {
+            return stop(attempt - 1, `the deadline ${o.deadline.setting} ended before attempt ${attempt}`);
+        }
+        const bounded: HttpRequest = limit.byDeadline
+            ? { ...request, timeoutMs: limit.timeoutMs, timeoutCause: `the rest of ${o.deadline.setting}` }
+            : request;
 
         let outcome: AttemptOutcome;
-        let response: HttpResponse | undefined;
-        let networkError: BoxNetworkError | undefined;
+        response = undefined;
+        networkError = undefined;
         try {
-            response = await o.send(await o.request());
+            response = await o.send(bounded);
             if (response.status >= 200 && response.status < 300) return { response, attempts: attempt };
             outcome = { status: response.status, headers: response.headers };
         } catch (err) {
@@ -176,6 +277,7 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
             random: o.random,
             tokenRefreshed,
             tokenRefreshable: o.refreshToken !== undefined,
+            deadline: o.deadline,
         });
         if (decision.action === "refresh-token") {
             o.refreshToken?.();
@@ -185,11 +287,19 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
             continue;
         }
         if (decision.action === "fail") return { response, networkError, attempts: attempt };
-        if ("status" in outcome && outcome.status === 429) o.gate?.holdUntil(o.now() + decision.waitMs);
+        if ("status" in outcome && outcome.status === 429) {
+            // Box's pause holds for everyone using this origin, even when this caller gives up on it.
+            const raw = headerValue(outcome.headers, "retry-after");
+            const asked = parseRetryAfter(raw, o.now());
+            const pause = asked ?? (decision.action === "retry" ? decision.waitMs : undefined);
+            const said = asked !== undefined ? `retry-after: ${(raw ?? "").trim().slice(0, 40)}` : "a 429";
+            if (pause !== undefined) o.gate?.holdUntil(o.now() + pause, said);
+        }
+        if (decision.action === "give-up") return stop(attempt, decision.why);
         o.log(
             `${o.endpoint}: attempt ${attempt} of ${o.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
         );
-        await o.sleep(decision.waitMs);
+        await sleepUntil(o.now() + decision.waitMs, o.sleep, o.now);
     }
 }
 
@@ -229,6 +339,7 @@ export class BoxClient {
         const final = await sendWithRetries({
             endpoint,
             retry: this.options.retry,
+            deadline: this.options.deadline,
             gate: this.gate,
             sleep: this.sleep,
             now: this.now,
@@ -255,16 +366,24 @@ export class BoxClient {
         });
         const { response, attempts } = final;
         if (response && response.status >= 200 && response.status < 300) {
-            const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
+            // The status is Box's answer; a body we cannot read does not undo an accepted request.
             return {
-                // The status is Box's answer; a body we cannot read does not undo an accepted request.
-                message:
-                    typeof parsed?.message === "string"
-                        ? parsed.message
-                        : `Accepted (HTTP ${response.status}); Box's answer carried no readable message`,
+                message: acceptedMessage(response),
                 requestId: headerValue(response.headers, "box-request-id"),
                 attempts,
             };
+        }
+        if (final.deadlineReason !== undefined) {
+            const last =
+                response || final.networkError
+                    ? this.finalError(endpoint, 1, response, final.networkError).message
+                    : undefined;
+            throw new BoxDeadlineError({
+                reason: final.deadlineReason,
+                endpoint,
+                attempts,
+                lastAnswer: last,
+            });
         }
         throw this.finalError(endpoint, attempts, response, final.networkError);
     }
@@ -293,10 +412,24 @@ export class BoxClient {
             body: body
                 ? {
                       ...body,
-                      message: body.message === undefined ? undefined : redact(String(body.message), secrets),
+                      // Redacted before cutting: a cut could leave part of a secret that no longer matches.
+                      code:
+                          typeof body.code === "string"
+                              ? cutChars(redact(body.code, secrets), 100)
+                              : undefined,
+                      request_id:
+                          typeof body.request_id === "string"
+                              ? cutChars(redact(body.request_id, secrets), 100)
+                              : undefined,
+                      message:
+                          body.message === undefined
+                              ? undefined
+                              : cutChars(redact(String(body.message), secrets), MAX_MESSAGE_CHARS),
                   }
                 : undefined,
-            requestId: headerValue(response.headers, "box-request-id"),
+            requestId:
+                cutChars(redact(headerValue(response.headers, "box-request-id") ?? "", secrets), 100) ||
+                undefined,
             detail: body ? undefined : redact(excerpt(response.body), secrets),
             hint: hintFor(response.status, body?.code, this.options.tokens.refreshable),
         });

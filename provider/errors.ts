@@ -134,23 +134,84 @@ export class BoxOAuthError extends Error {
     readonly error: string;
     /** Box's description of the problem. */
     readonly description?: string;
-    /** HTTP status of the token endpoint's answer. */
+    /** HTTP status of the token endpoint's answer (0 when no request was made, e.g. an unreadable key). */
     readonly status: number;
+    /** The token endpoint, as `POST https://api.box.com/oauth2/token`, when a request was made. */
+    readonly endpoint?: string;
 
-    /** Builds the error; `hint` says what usually causes this code. */
-    constructor(fields: { status: number; error: string; description?: string; hint?: string }) {
+    /**
+     * Builds the error; `hint` says what usually causes this code. `endpoint` is named at the end, so
+     * a token failure is never mistaken for a failure of the API call that needed the token.
+     */
+    constructor(fields: {
+        status: number;
+        error: string;
+        description?: string;
+        hint?: string;
+        endpoint?: string;
+    }) {
         const desc = fields.description ? `: ${fields.description}` : "";
-        const message = `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}`;
+        const at = fields.endpoint ? ` [${fields.endpoint}]` : "";
+        const message = `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}${at}`;
         super(message);
         initError(this, "BoxOAuthError", message);
         this.error = fields.error;
         this.description = fields.description;
         this.status = fields.status;
+        this.endpoint = fields.endpoint;
     }
 
     /** Only the diagnostic fields: safe to log or store. */
     toJSON(): Record<string, unknown> {
-        return { name: this.name, message: this.message, error: this.error, status: this.status };
+        return {
+            name: this.name,
+            message: this.message,
+            error: this.error,
+            status: this.status,
+            endpoint: this.endpoint,
+        };
+    }
+}
+
+/**
+ * An operation stopped because its deadline (`box:deadlineSeconds`) would pass before the next wait
+ * or attempt could end: most often Box asked, in `retry-after`, for a longer wait than is left.
+ */
+export class BoxDeadlineError extends Error {
+    /** Why it stopped, e.g. "Box asked to wait 86400 s (retry-after: 86400) but the deadline box:deadlineSeconds=300 ends in 299.9 s". */
+    readonly reason: string;
+    /** The endpoint whose request was given up, as `POST https://api.box.com/2.0/users/terminate_sessions`. */
+    readonly endpoint: string;
+    /** Attempts made before giving up (0 when the wait came before the first one). */
+    readonly attempts: number;
+    /** The last answer (or network failure) that attempt got, as its own error would have said it. */
+    readonly lastAnswer?: string;
+
+    /** Builds the error from already-sanitized parts. */
+    constructor(fields: { reason: string; endpoint: string; attempts: number; lastAnswer?: string }) {
+        const tries = `${fields.attempts} attempt${fields.attempts === 1 ? "" : "s"}`;
+        const last = fields.lastAnswer ? ` Last answer: ${fields.lastAnswer}` : "";
+        const message =
+            `${fields.reason}: gave up on ${fields.endpoint} after ${tries}.${last}` +
+            `${/[.!?]$/.test(last) || !last ? "" : "."} ` +
+            "Run `pulumi up` again later, or raise box:deadlineSeconds / BOX_DEADLINE_SECONDS.";
+        super(message);
+        initError(this, "BoxDeadlineError", message);
+        this.reason = fields.reason;
+        this.endpoint = fields.endpoint;
+        this.attempts = fields.attempts;
+        this.lastAnswer = fields.lastAnswer;
+    }
+
+    /** Only the diagnostic fields: safe to log or store. */
+    toJSON(): Record<string, unknown> {
+        return {
+            name: this.name,
+            message: this.message,
+            reason: this.reason,
+            endpoint: this.endpoint,
+            attempts: this.attempts,
+        };
     }
 }
 

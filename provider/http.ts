@@ -2,9 +2,21 @@
  * The one place that performs HTTP. It returns every answer, whatever its status, as plain data, and
  * turns "no answer" into a {@link BoxNetworkError} built from sanitized parts. Axios errors carry the
  * whole request config, Authorization header included, so they never leave this function.
+ *
+ * Each attempt is bounded as a whole, in time and in size: one timer covers connecting, the headers
+ * and the body (axios' own `timeout` restarts whenever a byte arrives, so a body trickling in one
+ * byte at a time would hold `pulumi up` indefinitely), and at most {@link MAX_BODY_BYTES} of a body
+ * are read. Once the status line has arrived it is the answer, even if the body is then cut short.
  */
+import type { Readable } from "stream";
 import axios from "axios";
 import { BoxNetworkError, type NetworkFailureKind } from "./errors";
+
+/**
+ * The most body bytes read from any answer. Box's answers to these calls are a few hundred bytes;
+ * 64 KiB keeps any real error page whole while a runaway or hostile answer costs nothing.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** A request, fully formed by the caller. */
 export interface HttpRequest {
@@ -16,9 +28,17 @@ export interface HttpRequest {
     headers: Record<string, string>;
     /** Body text, already serialized. */
     body?: string;
-    /** Give up waiting for an answer after this long. */
+    /** The whole attempt (connect, headers and body) ends after this long. */
     timeoutMs: number;
+    /**
+     * What set `timeoutMs` when it is not `box:timeoutSeconds` (the rest of the operation's
+     * deadline), so that a timeout is explained in the terms the user can change.
+     */
+    timeoutCause?: string;
 }
+
+/** Why a body was not read to its end; the status still stands. */
+export type BodyCut = "size" | "time" | "connection";
 
 /** An HTTP answer of any status. */
 export interface HttpResponse {
@@ -26,8 +46,10 @@ export interface HttpResponse {
     status: number;
     /** Response headers, names lower-cased by Node. */
     headers: Record<string, unknown>;
-    /** Body text, unparsed: Box's error pages are not always JSON. */
+    /** Body text, unparsed (Box's error pages are not always JSON), at most {@link MAX_BODY_BYTES}. */
     body: string;
+    /** Set when the body is incomplete: too large, too slow, or the connection ended early. */
+    bodyCut?: BodyCut;
 }
 
 function classify(code: string | undefined, message: string): NetworkFailureKind {
@@ -49,42 +71,95 @@ export function describeEndpoint(method: string, url: string): string {
     }
 }
 
+/**
+ * Reads at most `limit` bytes of `stream`, stopping early (without error) when the limit is passed,
+ * the signal aborts, or the connection ends; says which.
+ */
+export function readLimited(
+    stream: Readable,
+    limit: number,
+    signal: AbortSignal,
+): Promise<{ body: string; cut?: BodyCut }> {
+    return new Promise((resolve) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let done = false;
+        const finish = (cut?: BodyCut): void => {
+            if (done) return;
+            done = true;
+            if (cut) stream.destroy();
+            const body = Buffer.concat(chunks).subarray(0, limit).toString("utf8");
+            resolve(cut ? { body, cut } : { body });
+        };
+        // Errors after `finish` (a destroyed stream may still emit one) must not go unhandled.
+        stream.on("error", () => finish(signal.aborted ? "time" : "connection"));
+        if (signal.aborted) return finish("time");
+        // The signal belongs to this one request, so the listener needs no removal.
+        signal.addEventListener("abort", () => finish("time"), { once: true });
+        stream.on("data", (chunk: Buffer | string) => {
+            if (done) return;
+            const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+            chunks.push(buffer);
+            size += buffer.length;
+            if (size > limit) finish("size");
+        });
+        stream.on("end", () => finish());
+        stream.on("close", () => finish(signal.aborted ? "time" : "connection"));
+    });
+}
+
 /** Sends one request. Resolves with any HTTP answer; rejects only with a {@link BoxNetworkError}. */
 export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), request.timeoutMs);
     try {
-        const response = await axios.request<string>({
-            method: request.method,
-            url: request.url,
-            headers: request.headers,
-            data: request.body,
-            timeout: request.timeoutMs,
-            // Every status is an answer for the retry policy to judge, not an exception.
-            validateStatus: () => true,
-            responseType: "text",
-            transformResponse: [(data: unknown) => data],
-            maxRedirects: 0,
-            // Proxies from the environment would silently route credentials elsewhere.
-            proxy: false,
-        });
-        return {
+        let response;
+        try {
+            response = await axios.request<Readable>({
+                method: request.method,
+                url: request.url,
+                headers: request.headers,
+                data: request.body,
+                // The timer above bounds the whole attempt; axios' idle timeout would not.
+                signal: controller.signal,
+                // Every status is an answer for the retry policy to judge, not an exception.
+                validateStatus: () => true,
+                responseType: "stream",
+                maxRedirects: 0,
+                // Proxies from the environment would silently route credentials elsewhere.
+                proxy: false,
+            });
+        } catch (err) {
+            throw networkError(err, request, controller.signal.aborted);
+        }
+        const { body, cut } = await readLimited(response.data, MAX_BODY_BYTES, controller.signal);
+        const answer: HttpResponse = {
             status: response.status,
             headers: { ...(response.headers as Record<string, unknown>) },
-            body: typeof response.data === "string" ? response.data : String(response.data ?? ""),
+            body,
         };
-    } catch (err) {
-        const e = err as { code?: unknown; message?: unknown };
-        const code = typeof e.code === "string" ? e.code : undefined;
-        const message = typeof e.message === "string" ? e.message : "request failed";
-        const kind = classify(code, message);
-        const detail =
-            kind === "timeout"
-                ? `no answer within ${request.timeoutMs} ms`
-                : `${message}${code && !message.includes(code) ? ` (${code})` : ""}`;
-        throw new BoxNetworkError({
-            kind,
-            endpoint: describeEndpoint(request.method, request.url),
-            errorCode: code,
-            detail,
-        });
+        if (cut) answer.bodyCut = cut;
+        return answer;
+    } finally {
+        clearTimeout(timer);
+        // Frees the socket when the body was cut short; a no-op once the answer was read whole.
+        controller.abort();
     }
+}
+
+function networkError(err: unknown, request: HttpRequest, timedOut: boolean): BoxNetworkError {
+    const e = err as { code?: unknown; message?: unknown };
+    const code = timedOut ? undefined : typeof e.code === "string" ? e.code : undefined;
+    const message = typeof e.message === "string" ? e.message : "request failed";
+    const kind = timedOut ? "timeout" : classify(code, message);
+    const detail =
+        kind === "timeout"
+            ? `no answer within ${request.timeoutMs} ms${request.timeoutCause ? ` (${request.timeoutCause})` : ""}`
+            : `${message}${code && !message.includes(code) ? ` (${code})` : ""}`;
+    return new BoxNetworkError({
+        kind,
+        endpoint: describeEndpoint(request.method, request.url),
+        errorCode: code,
+        detail,
+    });
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createTokenSource } from "./auth";
 import { BoxClient, RateGate } from "./client";
 import { processState } from "./process-state";
-import type { RetryPolicy } from "./retry";
+import type { Deadline, RetryPolicy } from "./retry";
 import { BOX_ORIGIN, resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
 
 /** A ready client and the transport settings that shaped it. */
@@ -23,6 +23,11 @@ export interface BoxOperation {
 const BASE_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
 
+/** The retry policy every operation uses, for `maxRetries` retries. */
+export function retryPolicy(maxRetries: number): RetryPolicy {
+    return { maxRetries, baseDelayMs: BASE_DELAY_MS, maxDelayMs: MAX_DELAY_MS };
+}
+
 /**
  * Prepares a client for one operation. Fails with a {@link BoxSettingsError} naming the config keys and
  * environment variables when credentials are missing or incomplete.
@@ -32,10 +37,11 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
     // Credentials first: with none at all, saying how to provide them helps more than any origin rule.
     const credentials = resolveCredentials(state.config, env, (path) => fs.readFileSync(path, "utf8"));
     const settings = resolveTransport(state.config, env);
-    const retry: RetryPolicy = {
-        maxRetries: settings.maxRetries,
-        baseDelayMs: BASE_DELAY_MS,
-        maxDelayMs: MAX_DELAY_MS,
+    const retry = retryPolicy(settings.maxRetries);
+    // One deadline for the whole create or update, its token fetch and every batch included.
+    const deadline: Deadline = {
+        atMs: Date.now() + settings.deadlineMs,
+        setting: `box:deadlineSeconds=${settings.deadlineMs / 1000}`,
     };
     // Retries are worth seeing in `pulumi up` output: they explain a slow step and hint at rate limits.
     const log = (line: string): void => {
@@ -58,6 +64,7 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
         baseUrl: settings.baseUrl,
         timeoutMs: settings.timeoutMs,
         retry,
+        deadline,
         cache: state.tokens,
         log,
     });
@@ -66,6 +73,7 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
         tokens,
         timeoutMs: settings.timeoutMs,
         retry,
+        deadline,
         log,
         gate,
     });

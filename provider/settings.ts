@@ -34,6 +34,7 @@ export type SettingName =
     | "baseUrl"
     | "maxRetries"
     | "timeoutSeconds"
+    | "deadlineSeconds"
     | "batchSize"
     | "concurrency";
 
@@ -75,6 +76,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     ),
     spec("timeoutSeconds", "BOX_TIMEOUT_SECONDS", false, "Timeout of each HTTP attempt, in seconds.", "30"),
     spec(
+        "deadlineSeconds",
+        "BOX_DEADLINE_SECONDS",
+        false,
+        "Bound on each create or update as a whole (token, retries, waits), in seconds; see docs/limits.md.",
+        "300",
+    ),
+    spec(
         "batchSize",
         "BOX_BATCH_SIZE",
         false,
@@ -95,8 +103,13 @@ export interface TransportSettings {
     baseUrlSource: ResolvedOrigin["source"];
     /** Retries per request. */
     maxRetries: number;
-    /** Per-attempt timeout in milliseconds. */
+    /** Bound on each HTTP attempt as a whole (connect, headers and body), in milliseconds. */
     timeoutMs: number;
+    /**
+     * Bound on each create or update as a whole, in milliseconds: no retry, `retry-after` wait or
+     * token fetch goes past it. Pulumi enforces no timeout on dynamic providers.
+     */
+    deadlineMs: number;
     /** Most principals per request. */
     batchSize: number;
     /** Most requests in flight. */
@@ -267,6 +280,8 @@ export function resolveTransport(
         baseUrlSource: origin.source,
         maxRetries: integer("maxRetries", config, env, 0, 20),
         timeoutMs: integer("timeoutSeconds", config, env, 1, 600) * 1000,
+        // A day at most: longer waits belong to a later `pulumi up`, and every timer stays in range.
+        deadlineMs: integer("deadlineSeconds", config, env, 1, 86_400) * 1000,
         batchSize: integer("batchSize", config, env, 1, 100_000),
         concurrency: integer("concurrency", config, env, 1, 64),
     };

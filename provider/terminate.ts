@@ -5,6 +5,7 @@
  * and only through the client it is given.
  */
 import type { BoxAccepted } from "./client";
+import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { Principals } from "./types";
 import { subtractPrincipals, unionPrincipals } from "./validation";
 
@@ -67,13 +68,16 @@ export function planBatches(principals: Principals, batchSize: number): Batch[] 
 
 /**
  * One `message` for state from several requests: Box's text as is for one request; with the count
- * when several requests got the same text; every distinct text otherwise.
+ * when several requests got the same text; every distinct text otherwise. Never more than
+ * {@link MAX_MESSAGE_CHARS} characters, whatever Box sent: state is read by people and shipped in
+ * every later deployment.
  */
 export function summarizeMessages(messages: string[]): string {
     if (messages.length === 0) return "";
+    if (messages.length === 1) return cutChars(messages[0], MAX_MESSAGE_CHARS);
     const distinct = [...new Set(messages)];
-    if (messages.length === 1) return messages[0];
-    return `${distinct.join(" | ")} (${messages.length} requests accepted)`;
+    const count = ` (${messages.length} requests accepted)`;
+    return `${cutChars(distinct.join(" | "), MAX_MESSAGE_CHARS - count.length)}${count}`;
 }
 
 /**

@@ -1,10 +1,16 @@
 /** The retry policy (retry.ts): which failures are retried, and how long each wait is. Pure. */
 import { expect } from "chai";
 import {
+    attemptTimeout,
     backoffDelayMs,
+    crossesDeadline,
     decideRetry,
+    formatSeconds,
     headerValue,
+    MAX_TIMER_MS,
+    parseHttpDate,
     parseRetryAfter,
+    worstCaseBackoffMs,
     type RetryPolicy,
 } from "../provider/retry";
 
@@ -68,5 +74,112 @@ describe("retry policy (pure)", () => {
         expect(
             decideRetry({ status: 401, headers: {} }, 1, policy, { ...ctx, tokenRefreshable: false }),
         ).to.deep.equal({ action: "fail" });
+    });
+});
+
+describe("retry policy and the deadline (pure)", () => {
+    const deadline = (inMs: number) => ({ atMs: ctx.nowMs + inMs, setting: "box:deadlineSeconds=5" });
+    const at = { ...ctx, deadline: deadline(4_900) };
+
+    it("reads any size of retry-after without losing it, rounding up, never as an overflowing timer", () => {
+        expect(parseRetryAfter("86400", ctx.nowMs)).to.equal(86_400_000);
+        expect(parseRetryAfter("9999999999", ctx.nowMs)).to.equal(9_999_999_999_000);
+        expect(parseRetryAfter("9".repeat(400), ctx.nowMs)).to.equal(Infinity);
+        expect(parseRetryAfter("0.0004", ctx.nowMs)).to.equal(1);
+        expect(parseRetryAfter(" 2 ", ctx.nowMs)).to.equal(2000);
+        for (const bad of ["-5", "1e3", "", "0x10", "5 s", "soon"]) {
+            expect(parseRetryAfter(bad, ctx.nowMs), bad).to.equal(undefined);
+        }
+    });
+
+    it("reads the three HTTP-date forms in GMT, and refuses dates that do not exist", () => {
+        const day = Date.parse("2026-11-23T10:00:00Z") - ctx.nowMs;
+        expect(parseRetryAfter("Mon, 23 Nov 2026 10:00:00 GMT", ctx.nowMs)).to.equal(day);
+        expect(parseRetryAfter("Monday, 23-Nov-26 10:00:00 GMT", ctx.nowMs)).to.equal(day);
+        expect(parseRetryAfter("Mon Nov 23 10:00:00 2026", ctx.nowMs)).to.equal(day);
+        expect(parseHttpDate("Sun Nov  6 08:49:37 1994", ctx.nowMs)).to.equal(
+            Date.UTC(1994, 10, 6, 8, 49, 37),
+        );
+        expect(parseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT", ctx.nowMs)).to.equal(
+            Date.UTC(1994, 10, 6, 8, 49, 37),
+        );
+        expect(parseHttpDate("Tue, 31 Feb 2026 10:00:00 GMT", ctx.nowMs)).to.equal(undefined);
+        expect(parseHttpDate("Mon, 23 Nov 2026 25:00:00 GMT", ctx.nowMs)).to.equal(undefined);
+        expect(parseHttpDate("23 Nov 2026", ctx.nowMs)).to.equal(undefined);
+    });
+
+    it("a retry-after that would cross the deadline gives up at once, saying what Box asked for", () => {
+        for (const [header, shown] of [
+            ["86400", "86400 s"],
+            ["9999999999", "9999999999 s"],
+            ["Mon, 23 Nov 2026 10:00:00 GMT", "86400 s"],
+        ]) {
+            expect(
+                decideRetry({ status: 429, headers: { "retry-after": header } }, 1, policy, at),
+            ).to.deep.equal({
+                action: "give-up",
+                why: `Box asked to wait ${shown} (retry-after: ${header}) but the deadline box:deadlineSeconds=5 ends in 4.9 s`,
+            });
+        }
+        expect(decideRetry({ status: 429, headers: { "retry-after": "4" } }, 1, policy, at)).to.deep.include({
+            action: "retry",
+            waitMs: 4000,
+        });
+        // Exactly at the deadline is too late: the retry itself would have no time left.
+        expect(
+            decideRetry({ status: 429, headers: { "retry-after": "4.9" } }, 1, policy, at).action,
+        ).to.equal("give-up");
+    });
+
+    it("a backoff that would cross the deadline gives up too; without a deadline nothing changes", () => {
+        const late = { ...ctx, deadline: deadline(500) };
+        const decision = decideRetry({ status: 503, headers: {} }, 1, policy, late);
+        expect(decision).to.deep.equal({
+            action: "give-up",
+            why: "the retry after HTTP 503 would wait 1 s but the deadline box:deadlineSeconds=5 ends in 0.5 s",
+        });
+        expect(decideRetry({ networkFailure: "dropped (ECONNRESET)" }, 1, policy, late)).to.deep.include({
+            action: "give-up",
+        });
+        expect(decideRetry({ status: 503, headers: {} }, 1, policy, ctx)).to.deep.include({
+            action: "retry",
+        });
+        // A 401 and other 4xx are decided before any wait, deadline or not.
+        expect(decideRetry({ status: 401, headers: {} }, 1, policy, late)).to.deep.equal({
+            action: "refresh-token",
+        });
+        expect(decideRetry({ status: 404, headers: {} }, 1, policy, late)).to.deep.equal({ action: "fail" });
+    });
+
+    it("cuts an attempt's timeout to what is left of the deadline, and says so", () => {
+        expect(attemptTimeout(30_000, ctx.nowMs, deadline(60_000))).to.deep.equal({
+            timeoutMs: 30_000,
+            byDeadline: false,
+        });
+        expect(attemptTimeout(30_000, ctx.nowMs, deadline(4_900))).to.deep.equal({
+            timeoutMs: 4_900,
+            byDeadline: true,
+        });
+        expect(attemptTimeout(30_000, ctx.nowMs, deadline(-10))).to.deep.equal({
+            timeoutMs: 0,
+            byDeadline: true,
+        });
+        expect(crossesDeadline("waiting 1 s", 1000, ctx.nowMs, deadline(2000))).to.equal(undefined);
+        expect(crossesDeadline("waiting 3 s", 3000, ctx.nowMs, deadline(2000))).to.equal(
+            "waiting 3 s but the deadline box:deadlineSeconds=5 ends in 2 s",
+        );
+    });
+
+    it("formats durations for people, and bounds the default backoff's worst case", () => {
+        expect(formatSeconds(86_400_000)).to.equal("86400 s");
+        expect(formatSeconds(4_900)).to.equal("4.9 s");
+        expect(formatSeconds(123_456)).to.equal("124 s");
+        expect(formatSeconds(Infinity)).to.equal("forever");
+        // 1 + 2 + 4 + 8 + 16 s, each at the top of its jitter (x1.5).
+        expect(worstCaseBackoffMs({ maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000 })).to.equal(46_500);
+        expect(worstCaseBackoffMs({ maxRetries: 7, baseDelayMs: 1000, maxDelayMs: 30_000 })).to.equal(
+            106_500,
+        );
+        expect(MAX_TIMER_MS).to.equal(2_147_483_647);
     });
 });

@@ -30,6 +30,7 @@ describe("settings (pure)", () => {
             baseUrlSource: "default",
             maxRetries: 5,
             timeoutMs: 30_000,
+            deadlineMs: 300_000,
             batchSize: 500,
             concurrency: 4,
         });

@@ -23,4 +23,11 @@ describe("batching and messages (pure)", () => {
         expect(summarizeMessages(["ok", "ok", "ok"])).to.equal("ok (3 requests accepted)");
         expect(summarizeMessages(["ok", "other"])).to.equal("ok | other (2 requests accepted)");
     });
+
+    it("never keeps more than 1,000 characters of what Box said, and keeps the count", () => {
+        expect(summarizeMessages(["x".repeat(60_000)])).to.have.length(1000);
+        const many = summarizeMessages(Array.from({ length: 200 }, (_, i) => `message ${i} `.repeat(20)));
+        expect(many).to.have.length.at.most(1000);
+        expect(many).to.match(/… \(200 requests accepted\)$/);
+    });
 });
