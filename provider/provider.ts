@@ -24,7 +24,8 @@ import { SETTINGS, type RawSettings } from "./settings";
 import { errorForHost } from "./host-limits";
 import { TerminationIncompleteError } from "./partial-failure";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
-import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
+import { asProps, outputsOf, principalsToSend, recordOf } from "./state";
+import type { Principals, SessionTerminationOutputs } from "./types";
 import {
     addedPrincipals,
     checkInputs,
@@ -36,23 +37,6 @@ import {
 } from "./validation";
 
 type Props = Record<string, unknown>;
-
-function withPrincipals(base: Props, principals: Principals): Props {
-    return {
-        ...base,
-        userIds: principals.userIds,
-        userLogins: principals.userLogins,
-        groupIds: principals.groupIds,
-    };
-}
-
-/** The non-principal inputs carried into state as they are. */
-function carried(inputs: Props): Pick<SessionTerminationInputs, "reason" | "triggers"> {
-    const out: Pick<SessionTerminationInputs, "reason" | "triggers"> = {};
-    if (typeof inputs.reason === "string") out.reason = inputs.reason;
-    if (Array.isArray(inputs.triggers)) out.triggers = inputs.triggers;
-    return out;
-}
 
 /** Sends the termination for `principals`; refuses placeholders, which must never reach Box. */
 async function send(principals: Principals): Promise<{ outcome: TerminationOutcome; startedAt: string }> {
@@ -112,7 +96,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     /** Validates and normalizes; never calls Box and needs no credentials. */
     check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         return answered(async () => {
-            const { inputs, failures } = checkInputs(news);
+            const { inputs, failures } = checkInputs(asProps(news));
             return { inputs: { ...inputs }, failures };
         });
     },
@@ -120,30 +104,28 @@ const provider: pulumi.dynamic.ResourceProvider = {
     /** Always answers `changes` explicitly, so a new provider version alone is never an update. */
     diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
         return answered(async () => {
-            const plan = planDiff(olds, news);
+            const plan = planDiff(asProps(olds), asProps(news));
             return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
         });
     },
 
-    /** Terminates the sessions of every listed principal. */
+    /** Terminates the sessions of every listed principal; refuses to record a termination of no one. */
     create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
         return answered(async () => {
-            const principals = principalsOf(inputs);
+            const wanted = principalsToSend(inputs);
+            if ("refusal" in wanted) throw new Error(wanted.refusal);
+            const principals = wanted.principals;
             const id = crypto.randomUUID();
             const { outcome, startedAt } = await send(principals);
-            const outs = (accepted: Principals): Props =>
-                withPrincipals(
-                    {
-                        ...carried(inputs),
-                        message: summarizeMessages(outcome.messages),
-                        terminatedAt: startedAt,
-                    },
-                    accepted,
-                );
+            const record = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
             if (outcome.error) {
-                throw failure(outcome, id, outs(outcome.accepted), inputs.__provider);
+                const recorded = outputsOf(inputs, outcome.accepted, record);
+                throw failure(outcome, id, recorded, asProps(inputs).__provider);
             }
-            return { id, outs: outs(principals) as unknown as SessionTerminationOutputs };
+            return {
+                id,
+                outs: outputsOf(inputs, principals, record) as unknown as SessionTerminationOutputs,
+            };
         });
     },
 
@@ -154,29 +136,28 @@ const provider: pulumi.dynamic.ResourceProvider = {
         return { id, props };
     },
 
-    /** Terminates only the principals added since the last state; sends nothing otherwise. */
+    /**
+     * Terminates only the principals added since the last state; sends nothing otherwise. State from
+     * any version is accepted: what it lacks (an older `message`, say) is left out, never `undefined`.
+     */
     update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
         return answered(async () => {
-            const before = principalsOf(olds);
-            const after = principalsOf(news);
+            const wanted = principalsToSend(news);
+            if ("refusal" in wanted) throw new Error(wanted.refusal);
+            const after = wanted.principals;
+            const before = principalsOf(asProps(olds));
             const added = addedPrincipals(before, after);
-            const previous = { message: olds.message, terminatedAt: olds.terminatedAt };
             if (isEmpty(added)) {
-                return { outs: withPrincipals({ ...carried(news), ...previous }, after) };
+                return { outs: outputsOf(news, after, recordOf(olds)) };
             }
             const { outcome, startedAt } = await send(added);
             const latest = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
             if (outcome.error) {
                 // State keeps every declared principal except the additions Box did not accept.
                 const recorded = subtractPrincipals(after, outcome.notDone);
-                throw failure(
-                    outcome,
-                    id,
-                    withPrincipals({ ...carried(news), ...latest }, recorded),
-                    news.__provider,
-                );
+                throw failure(outcome, id, outputsOf(news, recorded, latest), asProps(news).__provider);
             }
-            return { outs: withPrincipals({ ...carried(news), ...latest }, after) };
+            return { outs: outputsOf(news, after, latest) };
         });
     },
 

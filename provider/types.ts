@@ -28,10 +28,14 @@ export interface SessionTerminationInputs extends Principals {
  * the principals Box has accepted a termination for, which is what the next `diff` compares against.
  */
 export interface SessionTerminationOutputs extends SessionTerminationInputs {
-    /** The message Box returned for the most recent termination request(s). */
-    message: string;
-    /** ISO-8601 time at which the most recent termination was sent. */
-    terminatedAt: string;
+    /**
+     * The message Box returned for the most recent termination request(s), at most 1,000 characters.
+     * Absent only where state was written by a version that did not record it and no principal has
+     * been added since: the provider never invents one.
+     */
+    message?: string;
+    /** ISO-8601 time at which the most recent termination was sent; absent exactly when `message` is. */
+    terminatedAt?: string;
 }
 
 /** Which of the two Box endpoints a principal list belongs to. */
