@@ -5,6 +5,7 @@
  * touch the network or need credentials, and why a value Pulumi does not know yet (the unknown
  * sentinel) is always accepted rather than reported: the real value is checked again at `up`.
  */
+import { cutChars, MAX_CHECK_FAILURES } from "./limits";
 import { PRINCIPAL_KINDS, type PrincipalKind, type Principals, type SessionTerminationInputs } from "./types";
 
 /**
@@ -26,8 +27,29 @@ export interface CheckFailure {
 export interface CheckResult {
     /** Normalized inputs; meaningful only when `failures` is empty. */
     inputs: SessionTerminationInputs;
-    /** Every problem found, not just the first, so one preview shows them all. */
+    /**
+     * The problems found, not just the first, so one preview shows them all; at most
+     * {@link MAX_CHECK_FAILURES} of them, then one line counting the rest (see {@link boundFailures}).
+     */
     failures: CheckFailure[];
+}
+
+/**
+ * The first {@link MAX_CHECK_FAILURES} failures, then one that counts the rest. A list of 100,000
+ * bad entries would otherwise answer 100,000 failures: megabytes over Pulumi's 4 MB gRPC limit, and
+ * more than anyone reads. The first ones show what is wrong; fixing them usually fixes the rest.
+ */
+export function boundFailures(failures: CheckFailure[], max = MAX_CHECK_FAILURES): CheckFailure[] {
+    if (failures.length <= max) return failures;
+    const rest = failures.length - max;
+    const first = failures[max].property;
+    return [
+        ...failures.slice(0, max),
+        {
+            property: first.includes("[") ? first.slice(0, first.indexOf("[")) : first,
+            reason: `and ${rest.toLocaleString("en")} more failure${rest === 1 ? "" : "s"} not listed (the first ${max} are)`,
+        },
+    ];
 }
 
 /**
@@ -126,7 +148,8 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
     for (const key of Object.keys(source)) {
         if (!KNOWN_KEYS.includes(key) && source[key] !== undefined) {
             failures.push({
-                property: key,
+                // A key is the program's text: a typo is short, anything else need not be echoed whole.
+                property: cutChars(key, 100),
                 reason: `is not a SessionTermination property (expected one of ${KNOWN_KEYS.filter((k) => k !== "__provider").join(", ")})`,
             });
         }
@@ -158,7 +181,7 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
             reason: "at least one principal is required across userIds, userLogins and groupIds",
         });
     }
-    return { inputs, failures };
+    return { inputs, failures: boundFailures(failures) };
 }
 
 /**

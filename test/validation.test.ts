@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkInputs, planDiff, UNKNOWN } from "../provider/validation";
+import { boundFailures, checkInputs, planDiff, UNKNOWN } from "../provider/validation";
 
 describe("check: validation and normalization (pure)", () => {
     it("accepts a valid termination and normalizes order, repeats, spaces and login case", () => {
@@ -17,6 +17,27 @@ describe("check: validation and normalization (pure)", () => {
             groupIds: ["2", "300"],
             reason: "HR-4412: last day 2026-11-30",
             triggers: ["t1"],
+        });
+    });
+
+    it("reports at most the first 100 failures, then one line counting the rest", () => {
+        const bad = Array.from({ length: 100_000 }, (_, i) => `not-an-id-${i}`);
+        const { failures } = checkInputs({ userIds: bad, ["x".repeat(5000)]: 1 });
+        expect(failures).to.have.length(101);
+        expect(failures[0].property).to.have.length.at.most(100);
+        expect(failures[1]).to.deep.equal({
+            property: "userIds[0]",
+            reason: 'must be a Box ID made of digits, got "not-an-id-0"',
+        });
+        expect(failures[100]).to.deep.equal({
+            property: "userIds",
+            reason: "and 99,901 more failures not listed (the first 100 are)",
+        });
+        expect(JSON.stringify(failures).length).to.be.below(20_000);
+        expect(boundFailures(failures.slice(0, 3), 3)).to.have.length(3);
+        expect(boundFailures(failures.slice(0, 5), 3)[3]).to.deep.equal({
+            property: "userIds",
+            reason: "and 2 more failures not listed (the first 3 are)",
         });
     });
 
