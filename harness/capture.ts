@@ -71,6 +71,27 @@ export interface InstalledPackage {
 let installed: Promise<InstalledPackage> | undefined;
 
 /**
+ * Creates `dir` as an empty CommonJS project and `npm install`s `packages` (names, versions or
+ * tarball paths) into it, as a user would; returns `dir`.
+ */
+export function emptyProjectWith(dir: string, packages: string[]): string {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: path.basename(dir), private: true, type: "commonjs" }),
+    );
+    execFileSync(
+        NPM,
+        ["install", ...packages, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+        {
+            cwd: dir,
+            stdio: "ignore",
+        },
+    );
+    return dir;
+}
+
+/**
  * Packs this repository (which builds `dist/`) and installs the tarball into an empty project, once
  * per process. The directory is removed when the process exits.
  */
@@ -86,17 +107,7 @@ export function installPackedPackage(): Promise<InstalledPackage> {
             }),
         ) as Array<{ filename: string; files: Array<{ path: string }> }>;
         const tarball = path.join(work, packed[0].filename);
-        const project = path.join(work, "consumer");
-        fs.mkdirSync(project);
-        fs.writeFileSync(
-            path.join(project, "package.json"),
-            JSON.stringify({ name: "consumer", private: true, type: "commonjs" }),
-        );
-        execFileSync(
-            NPM,
-            ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
-            { cwd: project, stdio: "ignore" },
-        );
+        const project = emptyProjectWith(path.join(work, "consumer"), [tarball]);
         return { project, tarball, files: packed[0].files.map((f) => f.path) };
     });
     return installed;
