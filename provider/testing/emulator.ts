@@ -55,7 +55,8 @@ export interface EmulatorOptions {
     /**
      * Largest request body read, in bytes (default 1 MiB). A larger one is answered 413 with a
      * `ClientError` as soon as it exceeds this (or at once, from `content-length`), reading stops
-     * and the connection is closed. It is recorded with status 413 and no body; faults are not consumed.
+     * and the connection is closed. It is recorded with status 413 and a placeholder for the body;
+     * it consumes no fault, as it never reaches the point where one would apply.
      */
     maxBodyBytes?: number;
 }
@@ -91,8 +92,11 @@ export interface BoxEmulator {
 
 /** Everything a request handler reads or changes. */
 interface ServerState extends RouteContext {
+    /** Faults waiting for their request. */
     faults: FaultQueue;
+    /** The scrubbed request log behind `box.requests`. */
     log: RequestLog;
+    /** The `maxBodyBytes` option, validated. */
     maxBodyBytes: number;
 }
 
