@@ -162,7 +162,7 @@ class OAuthTokenSource implements TokenSource {
         const endpoint = describeEndpoint("POST", `${this.options.baseUrl}/oauth2/token`);
         const late = (): BoxDeadlineError =>
             new BoxDeadlineError({
-                reason: `the token being fetched did not arrive before the deadline ${deadline.setting} (${formatSeconds(Math.max(0, left))} were left)`,
+                reason: `the token being fetched did not arrive before the deadline ${deadline.setting} (${formatSeconds(Math.max(0, left), "down")} were left)`,
                 endpoint,
                 attempts: 0,
             });

@@ -101,12 +101,17 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
     return Math.max(0, at - nowMs);
 }
 
-/** A duration for a message: whole seconds when long or exact, else one decimal ("4.9 s"). */
-export function formatSeconds(ms: number): string {
+/**
+ * A duration for a message: whole seconds when long or exact, else one decimal ("4.9 s"). Rounded
+ * up by default (a wait is never understated); `down` for time left (never overstated), so a message
+ * never reads as if the wait would have fitted.
+ */
+export function formatSeconds(ms: number, round: "up" | "down" = "up"): string {
     if (!Number.isFinite(ms)) return "forever";
     const seconds = Math.max(0, ms) / 1000;
-    if (Number.isInteger(seconds) || seconds >= 100) return `${Math.ceil(seconds)} s`;
-    return `${seconds.toFixed(1)} s`;
+    const to = round === "up" ? Math.ceil : Math.floor;
+    if (Number.isInteger(seconds) || seconds >= 100) return `${to(seconds)} s`;
+    return `${(to(Math.max(0, ms) / 100) / 10).toFixed(1)} s`;
 }
 
 /** A header value for a message: one line, short, since it comes from the server. */
@@ -173,7 +178,7 @@ export function crossesDeadline(
     deadline: Deadline | undefined,
 ): string | undefined {
     if (!deadline || nowMs + waitMs < deadline.atMs) return undefined;
-    return `${asked} but the deadline ${deadline.setting} ends in ${formatSeconds(deadline.atMs - nowMs)}`;
+    return `${asked} but the deadline ${deadline.setting} ends in ${formatSeconds(deadline.atMs - nowMs, "down")}`;
 }
 
 /**

@@ -175,6 +175,9 @@ describe("retry policy and the deadline (pure)", () => {
         expect(formatSeconds(4_900)).to.equal("4.9 s");
         expect(formatSeconds(123_456)).to.equal("124 s");
         expect(formatSeconds(Infinity)).to.equal("forever");
+        expect(formatSeconds(1_100)).to.equal("1.1 s");
+        expect(formatSeconds(4_995)).to.equal("5.0 s");
+        expect(formatSeconds(4_995, "down")).to.equal("4.9 s");
         // 1 + 2 + 4 + 8 + 16 s, each at the top of its jitter (x1.5).
         expect(worstCaseBackoffMs({ maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000 })).to.equal(46_500);
         expect(worstCaseBackoffMs({ maxRetries: 7, baseDelayMs: 1000, maxDelayMs: 30_000 })).to.equal(
