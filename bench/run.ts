@@ -9,6 +9,7 @@
  * 3. serialization: `__provider` size and the cost of registering 1,000 resources, against trivial ones.
  * 4. storm: a 429 storm, against its floor and against Box's official Node SDK.
  * 5. host-start: provider host start to first successful create, against a trivial provider.
+ * 6. worst-case: how long a create takes to fail with the defaults, whatever Box or the network does.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -19,6 +20,7 @@ import { round } from "./report";
 import * as requestsPerStep from "./requests-per-step";
 import * as serialization from "./serialization";
 import * as storm from "./storm";
+import * as worstCase from "./worst-case";
 
 /** Each benchmark by its command-line name, with its key in results.json, in the order they run. */
 const BENCHMARKS: ReadonlyArray<{ name: string; key: string; run: () => Promise<Record<string, unknown>> }> =
@@ -28,6 +30,7 @@ const BENCHMARKS: ReadonlyArray<{ name: string; key: string; run: () => Promise<
         { name: "serialization", key: "serialization", run: serialization.run },
         { name: "storm", key: "storm", run: storm.run },
         { name: "host-start", key: "hostStart", run: hostStart.run },
+        { name: "worst-case", key: "worstCase", run: worstCase.run },
     ];
 
 const RESULTS = path.join(__dirname, "results.json");
