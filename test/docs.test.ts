@@ -6,11 +6,15 @@ import { SETTINGS } from "../provider/settings";
 
 const ROOT = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** Settings about bounds are documented in docs/limits.md, which the README links to. */
+const limits = fs.readFileSync(path.join(ROOT, "docs", "limits.md"), "utf8");
 
 describe("README", () => {
     it("documents every setting with its config key, env var, default and secrecy", () => {
         for (const s of SETTINGS) {
-            const row = readme.split("\n").find((line) => line.startsWith(`| \`${s.configKey}\` |`));
+            const row = `${readme}\n${limits}`
+                .split("\n")
+                .find((line) => line.startsWith(`| \`${s.configKey}\` |`));
             expect(row, s.configKey).to.be.a("string");
             expect(row).to.include(`\`${s.envVar}\``);
             if (s.defaultValue) expect(row).to.include(`\`${s.defaultValue}\``);
