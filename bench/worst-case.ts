@@ -17,8 +17,8 @@ import { retryPolicy } from "../provider/operation";
 import { worstCaseBackoffMs } from "../provider/retry";
 import { SETTINGS, type SettingName } from "../provider/settings";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../harness/host";
-import { captureRegistrations } from "../harness/registrations";
+import { ProviderHost } from "../provider/testing/host";
+import { captureRegistrations } from "../provider/testing/registrations";
 import { now, round, table } from "./report";
 
 const CCG = { clientId: "worst-case-client", clientSecret: "worst-case-secret-8c1f", enterpriseId: "900123" };
@@ -34,8 +34,9 @@ interface Measured {
     ms: number;
     /** Backoff the provider waited, summed from its "retrying in N ms" lines. */
     waitedMs: number;
-    /** Requests to /2.0/… and to /oauth2/token. */
+    /** Requests that reached the API (/2.0/…). */
     api: number;
+    /** Requests that reached the token endpoint (/oauth2/token). */
     token: number;
     /** What the user sees. */
     error: string;

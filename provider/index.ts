@@ -6,7 +6,14 @@
  */
 export { SessionTermination, type SessionTerminationArgs } from "./resource";
 export type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
-export { BoxApiError, BoxNetworkError, BoxOAuthError, BoxSettingsError, type BoxErrorBody } from "./errors";
+export {
+    BoxApiError,
+    BoxDeadlineError,
+    BoxNetworkError,
+    BoxOAuthError,
+    BoxSettingsError,
+    type BoxErrorBody,
+} from "./errors";
 export { TerminationIncompleteError } from "./partial-failure";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
 export { VERSION } from "./version";
