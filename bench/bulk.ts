@@ -4,8 +4,8 @@
  */
 import { SessionTermination } from "../provider";
 import { startBoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../harness/host";
-import { captureRegistrations } from "../harness/registrations";
+import { ProviderHost } from "../provider/testing/host";
+import { captureRegistrations } from "../provider/testing/registrations";
 import { now, round, table } from "./report";
 
 /** Runs the benchmark, prints its table and returns its section of bench/results.json. */

@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { SessionTermination } from "../provider";
-import { captureRegistrations } from "../harness/registrations";
+import { captureRegistrations } from "../provider/testing/registrations";
 import { Trivial } from "./naive";
 import { now, round, table } from "./report";
 

@@ -16,8 +16,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SessionTermination } from "../provider";
-import { ProviderHost, type HostOptions } from "./host";
-import { captureRegistrations, type Registration } from "./registrations";
+import { ProviderHost, type HostOptions } from "../provider/testing/host";
+import { captureRegistrations, type Registration } from "../provider/testing/registrations";
 
 /** How the provider reaches the host. */
 export type CaptureMode = "by-value" | "installed";

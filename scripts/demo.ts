@@ -8,9 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine, type Step } from "../harness/engine";
-import { ProviderHost } from "../harness/host";
-import { captureRegistrations, type Registration } from "../harness/registrations";
+import { MiniEngine, type Step } from "../provider/testing/engine";
+import { ProviderHost } from "../provider/testing/host";
+import { captureRegistrations, type Registration } from "../provider/testing/registrations";
 
 const ROOT = path.join(__dirname, "..");
 const PROJECT = "box-session-termination";

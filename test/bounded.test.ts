@@ -8,8 +8,8 @@ import { expect } from "chai";
 import * as http from "http";
 import type { AddressInfo, Socket } from "net";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
-import { MiniEngine } from "../harness/engine";
-import { HostCallError, type ProviderHost } from "../harness/host";
+import { MiniEngine } from "../provider/testing/engine";
+import { HostCallError, type ProviderHost } from "../provider/testing/host";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { expectNoCanary } from "./helpers";
 

@@ -6,8 +6,8 @@
  */
 import { expect } from "chai";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
-import { InitError, MiniEngine } from "../harness/engine";
-import { HostCallError, type ProviderHost } from "../harness/host";
+import { InitError, MiniEngine } from "../provider/testing/engine";
+import { HostCallError, type ProviderHost } from "../provider/testing/host";
 import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { boxErrorBody, expectNoCanary } from "./helpers";

@@ -63,7 +63,9 @@ describe("host limits: what an error can carry out of Pulumi's provider host", (
             fc.property(
                 fc.dictionary(fc.string({ unit: "grapheme" }), jsonValue.value, { maxKeys: 8 }),
                 (obj) => {
-                    const clean = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
+                    const clean = JSON.parse(JSON.stringify(obj), (k: string, v: unknown) =>
+                        k === "__proto__" ? undefined : v,
+                    ) as Record<string, unknown>;
                     const real = structproto.Struct.fromJavaScript(clean).serializeBinary().length;
                     expect(structBytes(clean)).to.equal(real);
                 },

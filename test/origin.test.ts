@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
-import { MiniEngine } from "../harness/engine";
-import type { ProviderHost } from "../harness/host";
+import { MiniEngine } from "../provider/testing/engine";
+import type { ProviderHost } from "../provider/testing/host";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { expectNoCanary } from "./helpers";
 

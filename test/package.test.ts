@@ -33,7 +33,9 @@ describe("the packed npm package, installed into an empty project", function () 
 
     it("ships compiled JavaScript, declarations, README and LICENSE only", () => {
         const unexpected = pkg.files.filter(
-            (f) => !/^dist\/.+\.(js|d\.ts)$/.test(f) && !["README.md", "LICENSE", "package.json"].includes(f),
+            (f) =>
+                !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
+                !["README.md", "LICENSE", "package.json", "schema/revocations.schema.json"].includes(f),
         );
         expect(unexpected).to.deep.equal([]);
         expect(pkg.files).to.include.members([
@@ -41,6 +43,9 @@ describe("the packed npm package, installed into an empty project", function () 
             "dist/index.d.ts",
             "dist/provider.js",
             "dist/testing/index.js",
+            "dist/testing/cli.js",
+            "dist/revocations.js",
+            "schema/revocations.schema.json",
             "README.md",
             "LICENSE",
         ]);

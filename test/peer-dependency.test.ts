@@ -9,8 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { emptyProjectWith, installPackedPackage } from "../harness/capture";
-import { MiniEngine } from "../harness/engine";
-import { ProviderHost } from "../harness/host";
+import { MiniEngine } from "../provider/testing/engine";
+import { ProviderHost } from "../provider/testing/host";
 import { startBoxEmulator } from "../provider/testing";
 
 const MOCKS_TEST = `
@@ -30,7 +30,7 @@ pulumi.runtime.setMocks({
 
 /** `npm ls` of every installed copy of @pulumi/pulumi, as paths. */
 function pulumiCopies(project: string): string[] {
-    let out = "";
+    let out: string;
     try {
         out = execFileSync("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], {
             cwd: project,
@@ -38,6 +38,7 @@ function pulumiCopies(project: string): string[] {
             stdio: ["ignore", "pipe", "ignore"],
         });
     } catch (err) {
+        // npm ls exits non-zero on peer warnings; what it printed is still the list.
         out = String((err as { stdout?: string }).stdout ?? "");
     }
     return [

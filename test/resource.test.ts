@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination, VERSION } from "../provider";
-import { captureRegistrations } from "../harness/registrations";
+import { captureRegistrations } from "../provider/testing/registrations";
 import { configure, expectNoCanary, provider } from "./helpers";
 
 const CANARY = "tok_CANARY_mocks_5b2e91";

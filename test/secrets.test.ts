@@ -8,9 +8,9 @@
 import { expect } from "chai";
 import { SessionTermination } from "../provider";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine, type Step } from "../harness/engine";
+import { MiniEngine, type Step } from "../provider/testing/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
-import { captureRegistrations } from "../harness/registrations";
+import { captureRegistrations } from "../provider/testing/registrations";
 import { expectNoCanary } from "./helpers";
 
 const C = {

@@ -1,28 +1,65 @@
+#!/usr/bin/env node
 /**
- * `npm run emulator`: starts the Box emulator and prints how to point the provider at it.
- * Usage: `npm run emulator -- [--port N] [--rate-limit N]`. Stops on Ctrl-C.
+ * `pulumi-box-emulator` (and `npm run emulator` in a clone): starts the Box emulator on 127.0.0.1
+ * and prints how to point the provider at it. `--help` lists the options (cli-options.ts).
  */
-import { startBoxEmulator } from "./emulator";
-
-function flag(name: string): number | undefined {
-    const index = process.argv.indexOf(`--${name}`);
-    if (index < 0) return undefined;
-    const value = Number(process.argv[index + 1]);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a whole number`);
-    return value;
-}
+import * as fs from "fs";
+import { createTestJwtApp, startBoxEmulator, type EmulatorApp } from "./emulator";
+import { parseCliOptions, parseDirectory, USAGE } from "./cli-options";
 
 async function main(): Promise<void> {
+    const options = parseCliOptions(process.argv.slice(2));
+    if (options.help) {
+        process.stdout.write(USAGE);
+        return;
+    }
+    const apps: EmulatorApp[] = [];
+    const lines: string[] = [];
+    if (options.ccg) {
+        const ccg = {
+            clientId: "emulator-ccg-app",
+            clientSecret: "emulator-ccg-secret",
+            enterpriseId: "900001",
+        };
+        apps.push(ccg);
+        lines.push(
+            "",
+            "Client Credentials Grant app (stack config; unset BOX_ACCESS_TOKEN and BOX_BASE_URL first):",
+            `  pulumi config set box:clientId ${ccg.clientId}`,
+            `  pulumi config set --secret box:clientSecret ${ccg.clientSecret}`,
+            `  pulumi config set box:enterpriseId ${ccg.enterpriseId}`,
+        );
+    }
+    if (options.jwtConfigFile) {
+        const jwt = createTestJwtApp();
+        apps.push(jwt.app);
+        fs.writeFileSync(options.jwtConfigFile, jwt.configJson, { mode: 0o600 });
+        lines.push(
+            "",
+            `JWT app: its Box config file is ${options.jwtConfigFile}`,
+            `  pulumi config set box:jwtConfigPath ${options.jwtConfigFile}`,
+        );
+    }
+    const directory = options.directoryFile
+        ? parseDirectory(fs.readFileSync(options.directoryFile, "utf8"), options.directoryFile)
+        : undefined;
     const emulator = await startBoxEmulator({
-        port: flag("port") ?? 0,
-        rateLimitPerSecond: flag("rate-limit"),
+        port: options.port,
+        accessTokens: options.token ? [options.token] : undefined,
+        rateLimitPerSecond: options.rateLimit,
+        apps,
+        directory,
     });
-    // This token is the emulator's own throwaway credential, printed so a person can use it.
+    if (options.faults.length) emulator.enqueue(...options.faults);
+    if (apps.length) lines.push(`  pulumi config set box:baseUrl ${emulator.baseUrl}`);
+    // These are the emulator's own throwaway credentials, printed so a person can use them.
     process.stdout.write(
         [
             `Box emulator listening on ${emulator.baseUrl}`,
             `  export BOX_BASE_URL=${emulator.baseUrl}`,
             `  export BOX_ACCESS_TOKEN=${emulator.accessToken}`,
+            ...lines,
+            "",
             "Requests are printed below as they arrive; Ctrl-C stops.",
             "",
         ].join("\n"),
@@ -45,6 +82,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
+    process.stderr.write(`pulumi-box-emulator: ${err.message}\n`);
+    process.exit(2);
 });

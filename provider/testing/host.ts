@@ -5,14 +5,44 @@
  */
 import { spawn, type ChildProcess } from "child_process";
 import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
+import type * as grpcTypes from "@grpc/grpc-js";
 
 // Pulumi's generated gRPC stubs are CommonJS without type declarations, so this file talks to them as `any`.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const provrpc: any = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
-const statusproto: any = require("@pulumi/pulumi/proto/status_pb");
-const structproto: any = require("google-protobuf/google/protobuf/struct_pb");
+
+/**
+ * Pulumi's gRPC stubs and the gRPC library, loaded from the `@pulumi/pulumi` installed where the host
+ * runs: the messages must come from the same protobuf runtime as the host's, and a user's project may
+ * pin any supported Pulumi version.
+ */
+interface Protocol {
+    grpc: typeof grpcTypes;
+    provrpc: any;
+    provproto: any;
+    statusproto: any;
+    structproto: any;
+}
+
+const protocols = new Map<string, Protocol>();
+
+/** The dynamic-provider host entry point and Pulumi's protocol, as installed for `cwd`. */
+function protocolFor(cwd: string): { entry: string; protocol: Protocol } {
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+    const pulumiDir = path.resolve(path.dirname(entry), "..", "..");
+    let protocol = protocols.get(pulumiDir);
+    if (!protocol) {
+        const load = (id: string): any => require(require.resolve(id, { paths: [pulumiDir] }));
+        protocol = {
+            grpc: load("@grpc/grpc-js"),
+            provrpc: require(path.join(pulumiDir, "proto", "provider_grpc_pb")),
+            provproto: require(path.join(pulumiDir, "proto", "provider_pb")),
+            statusproto: require(path.join(pulumiDir, "proto", "status_pb")),
+            structproto: load("google-protobuf/google/protobuf/struct_pb"),
+        };
+        protocols.set(pulumiDir, protocol);
+    }
+    return { entry, protocol };
+}
 
 /** The marker the engine wraps secret values in. */
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -40,13 +70,16 @@ export interface HostOptions {
     env?: Record<string, string | undefined>;
     /** Project name for unqualified config keys. */
     project?: string;
+    /** How long one call may go unanswered before it fails (default 5 minutes). */
+    callTimeoutMs?: number;
 }
 
-function toStruct(value: Props): unknown {
-    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+function toStruct(protocol: Protocol, value: Props): unknown {
+    return protocol.structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
 }
 
-function parseInitFailed(err: grpc.ServiceError): HostCallError["initFailed"] {
+function parseInitFailed(protocol: Protocol, err: grpcTypes.ServiceError): HostCallError["initFailed"] {
+    const { statusproto, provproto } = protocol;
     const raw = err.metadata?.get("grpc-status-details-bin")?.[0];
     if (!raw) return undefined;
     const status = statusproto.Status.deserializeBinary(new Uint8Array(raw as Buffer));
@@ -70,12 +103,14 @@ export class ProviderHost {
     private constructor(
         private readonly child: ChildProcess,
         private readonly client: any,
+        private readonly protocol: Protocol,
+        private readonly callTimeoutMs: number,
     ) {}
 
     /** Spawns the host and connects to the port it prints. */
     static async start(options: HostOptions = {}): Promise<ProviderHost> {
         const cwd = options.cwd ?? process.cwd();
-        const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+        const { entry, protocol } = protocolFor(cwd);
         const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:1"], {
             cwd,
             env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "box-demo", ...options.env },
@@ -101,14 +136,14 @@ export class ProviderHost {
         // A partial-failure status carries the resource's properties (with `__provider`) in a binary
         // trailer. grpc-js clients drop metadata over 8 KB by default; Pulumi's engine, a Go client,
         // accepts far more, so the harness does too.
-        const client = new provrpc.ResourceProviderClient(
+        const client = new protocol.provrpc.ResourceProviderClient(
             `127.0.0.1:${port}`,
-            grpc.credentials.createInsecure(),
+            protocol.grpc.credentials.createInsecure(),
             {
                 "grpc.max_metadata_size": 16 * 1024 * 1024,
             },
         );
-        const host = new ProviderHost(child, client);
+        const host = new ProviderHost(child, client, protocol, options.callTimeoutMs ?? 300_000);
         host.output = output;
         child.stdout!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
         child.stderr!.on("data", (chunk: Buffer) => (host.output += chunk.toString()));
@@ -117,11 +152,15 @@ export class ProviderHost {
 
     private call<T>(method: string, request: unknown): Promise<T> {
         return new Promise((resolve, reject) => {
-            this.client[method](request, (err: grpc.ServiceError | null, response: T) => {
+            // A call the host never answers (a lost trailer, a hung provider) fails instead of waiting forever.
+            const deadline = new Date(Date.now() + this.callTimeoutMs);
+            this.client[method](request, { deadline }, (err: grpcTypes.ServiceError | null, response: T) => {
                 if (!err) return resolve(response);
                 // Anything thrown in a gRPC callback is swallowed and would leave this call pending forever.
                 try {
-                    reject(new HostCallError(err.details || err.message, parseInitFailed(err)));
+                    reject(
+                        new HostCallError(err.details || err.message, parseInitFailed(this.protocol, err)),
+                    );
                 } catch (parseError) {
                     reject(parseError);
                 }
@@ -135,8 +174,8 @@ export class ProviderHost {
         for (const [key, value] of Object.entries(config)) {
             args[key] = secretKeys.includes(key) ? { [SECRET_SIG]: SECRET_MARKER, value } : value;
         }
-        const req = new provproto.ConfigureRequest();
-        req.setArgs(toStruct(args));
+        const req = new this.protocol.provproto.ConfigureRequest();
+        req.setArgs(toStruct(this.protocol, args));
         req.setAcceptsecrets(true);
         await this.call("configure", req);
     }
@@ -147,10 +186,10 @@ export class ProviderHost {
         olds: Props,
         news: Props,
     ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-        const req = new provproto.CheckRequest();
+        const req = new this.protocol.provproto.CheckRequest();
         req.setUrn(urn);
-        req.setOlds(toStruct(olds));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(this.protocol, olds));
+        req.setNews(toStruct(this.protocol, news));
         const resp: any = await this.call("check", req);
         return {
             inputs: resp.getInputs()?.toJavaScript() ?? {},
@@ -167,13 +206,13 @@ export class ProviderHost {
         olds: Props,
         news: Props,
     ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[] }> {
-        const req = new provproto.DiffRequest();
+        const req = new this.protocol.provproto.DiffRequest();
         req.setId(id);
         req.setUrn(urn);
-        req.setOlds(toStruct(olds));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(this.protocol, olds));
+        req.setNews(toStruct(this.protocol, news));
         const resp: any = await this.call("diff", req);
-        const kinds = provproto.DiffResponse.DiffChanges;
+        const kinds = this.protocol.provproto.DiffResponse.DiffChanges;
         const changes =
             resp.getChanges() === kinds.DIFF_SOME
                 ? "some"
@@ -185,9 +224,9 @@ export class ProviderHost {
 
     /** `Create`: returns the ID and output properties. */
     async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
-        const req = new provproto.CreateRequest();
+        const req = new this.protocol.provproto.CreateRequest();
         req.setUrn(urn);
-        req.setProperties(toStruct(properties));
+        req.setProperties(toStruct(this.protocol, properties));
         const resp: any = await this.call("create", req);
         return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     }
@@ -199,32 +238,32 @@ export class ProviderHost {
         properties: Props,
         inputs?: Props,
     ): Promise<{ id: string; properties: Props }> {
-        const req = new provproto.ReadRequest();
+        const req = new this.protocol.provproto.ReadRequest();
         req.setId(id);
         req.setUrn(urn);
-        req.setProperties(toStruct(properties));
-        if (inputs) req.setInputs(toStruct(inputs));
+        req.setProperties(toStruct(this.protocol, properties));
+        if (inputs) req.setInputs(toStruct(this.protocol, inputs));
         const resp: any = await this.call("read", req);
         return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     }
 
     /** `Update`: returns the new output properties. */
     async update(id: string, urn: string, olds: Props, news: Props): Promise<{ properties: Props }> {
-        const req = new provproto.UpdateRequest();
+        const req = new this.protocol.provproto.UpdateRequest();
         req.setId(id);
         req.setUrn(urn);
-        req.setOlds(toStruct(olds));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(this.protocol, olds));
+        req.setNews(toStruct(this.protocol, news));
         const resp: any = await this.call("update", req);
         return { properties: resp.getProperties()?.toJavaScript() ?? {} };
     }
 
     /** `Delete`. */
     async delete(id: string, urn: string, properties: Props): Promise<void> {
-        const req = new provproto.DeleteRequest();
+        const req = new this.protocol.provproto.DeleteRequest();
         req.setId(id);
         req.setUrn(urn);
-        req.setProperties(toStruct(properties));
+        req.setProperties(toStruct(this.protocol, properties));
         await this.call("delete", req);
     }
 

@@ -1,0 +1,145 @@
+/**
+ * What a user gets from npm for testing their own programs: the test kit and the emulator command,
+ * used from the packed package installed into an empty project, exactly as documented.
+ */
+import { expect } from "chai";
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { installPackedPackage, type InstalledPackage } from "../harness/capture";
+import { parseCliOptions, parseDirectory } from "../provider/testing/cli-options";
+
+/** A user's own test, as the README's testing guide shows it. */
+const USER_TEST = `
+const { SessionTermination } = require("pulumi-box-session-termination");
+const { createTestStack, startBoxEmulator } = require("pulumi-box-session-termination/testing");
+
+const program = (extra) => () => {
+    new SessionTermination("leaver", { userLogins: ["jdoe@example.com", ...extra], reason: "HR-1" });
+    new SessionTermination("incident", { groupIds: ["42"], reason: "SEC-1" });
+};
+
+(async () => {
+    const box = await startBoxEmulator();
+    const stack = await createTestStack({
+        project: "consumer",
+        config: { "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl },
+        secretKeys: ["box:accessToken"],
+    });
+    const out = {};
+    const sent = () => box.accepted().map((r) => r.body);
+    try {
+        out.preview = (await stack.preview(program([]))).map((s) => [s.name, s.op]);
+        out.afterPreview = sent();
+        out.up = (await stack.up(program([]))).map((s) => [s.name, s.op, s.error ?? null]);
+        out.afterUp = sent().length;
+        out.changed = (await stack.up(program(["amy@example.com"]))).map((s) => [s.name, s.op, s.error ?? null]);
+        out.afterChange = sent().slice(out.afterUp);
+        out.refresh = await stack.refresh();
+        out.destroy = (await stack.destroy()).map((s) => [s.name, s.op, s.error ?? null]);
+        out.left = stack.resources().length;
+        out.leaked = stack.hostOutput().includes(box.accessToken);
+    } finally {
+        await stack.stop();
+        await box.close();
+    }
+    process.stdout.write(JSON.stringify(out));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+const sorted = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+describe("from npm: the test kit and the emulator command in an empty project", function () {
+    this.timeout(300_000);
+    let pkg: InstalledPackage;
+    before(async () => {
+        pkg = await installPackedPackage();
+    });
+
+    it("a two-resource program through preview, up, a changed up, refresh and destroy against the emulator", () => {
+        fs.writeFileSync(path.join(pkg.project, "kit.test.js"), USER_TEST);
+        const out = JSON.parse(
+            execFileSync(process.execPath, ["kit.test.js"], {
+                cwd: pkg.project,
+                encoding: "utf8",
+                timeout: 120_000,
+            }),
+        ) as Record<string, unknown[]>;
+        expect(sorted(out.preview as unknown[][])).to.deep.equal([
+            ["incident", "create"],
+            ["leaver", "create"],
+        ]);
+        expect(out.afterPreview).to.deep.equal([]);
+        expect(sorted(out.up as unknown[][])).to.deep.equal([
+            ["incident", "create", null],
+            ["leaver", "create", null],
+        ]);
+        expect(out.afterUp).to.equal(2);
+        expect(sorted(out.changed as unknown[][])).to.deep.equal([
+            ["incident", "same", null],
+            ["leaver", "update", null],
+        ]);
+        expect(out.afterChange).to.deep.equal([{ user_ids: [], user_logins: ["amy@example.com"] }]);
+        expect(out.refresh).to.deep.equal([]);
+        expect(sorted(out.destroy as unknown[][])).to.deep.equal([
+            ["incident", "delete", null],
+            ["leaver", "delete", null],
+        ]);
+        expect([out.left, out.leaked]).to.deep.equal([0, false]);
+    });
+
+    it("pulumi-box-emulator from node_modules/.bin prints its URL and token, and answers a valid request with 202", async () => {
+        const bin = path.join(pkg.project, "node_modules", ".bin", "pulumi-box-emulator");
+        const child = spawn(bin, ["--port", "0", "--token", "tok_fixed_for_kit_test"], {
+            cwd: pkg.project,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        try {
+            let output = "";
+            const baseUrl = await new Promise<string>((resolve, reject) => {
+                const timer = setTimeout(() => reject(new Error(`no URL within 20 s:\n${output}`)), 20_000);
+                child.stdout.on("data", (chunk: Buffer) => {
+                    output += chunk.toString();
+                    const match = /export BOX_BASE_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+                    if (match && output.includes("BOX_ACCESS_TOKEN=tok_fixed_for_kit_test")) {
+                        clearTimeout(timer);
+                        resolve(match[1]);
+                    }
+                });
+                child.on("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+            });
+            const res = await fetch(`${baseUrl}/2.0/users/terminate_sessions`, {
+                method: "POST",
+                headers: {
+                    authorization: "Bearer tok_fixed_for_kit_test",
+                    "content-type": "application/json",
+                },
+                body: JSON.stringify({ user_ids: ["1"], user_logins: [] }),
+            });
+            expect(res.status).to.equal(202);
+        } finally {
+            child.kill();
+        }
+        const help = execFileSync(bin, ["--help"], { encoding: "utf8" });
+        expect(help)
+            .to.match(/^pulumi-box-emulator: a local Box API/)
+            .and.include("--fault JSON");
+    });
+
+    it("the emulator command's options are checked, naming the flag at fault", () => {
+        expect(parseCliOptions(["--port", "8080", "--ccg", "--fault", '{"status":503}'])).to.deep.include({
+            port: 8080,
+            ccg: true,
+            faults: [{ status: 503 }],
+        });
+        expect(() => parseCliOptions(["--port", "99999"])).to.throw(
+            /--port needs a whole number from 0 to 65535/,
+        );
+        expect(() => parseCliOptions(["--fault", "{nope"])).to.throw(/--fault needs a JSON object/);
+        expect(() => parseCliOptions(["--fault", '{"stauts":1}'])).to.throw(/unknown field\(s\) stauts/);
+        expect(() => parseCliOptions(["--token", "short"])).to.throw(/--token needs at least 8/);
+        expect(() => parseCliOptions(["--bogus"])).to.throw(/unknown option "--bogus"/);
+        expect(parseDirectory('{"userIds":["1"]}', "d.json")).to.deep.equal({ userIds: ["1"] });
+        expect(() => parseDirectory('{"users":[]}', "d.json")).to.throw(/d\.json: users is not one of/);
+    });
+});
