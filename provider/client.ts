@@ -367,9 +367,12 @@ export class BoxClient {
         const { response, attempts } = final;
         if (response && response.status >= 200 && response.status < 300) {
             // The status is Box's answer; a body we cannot read does not undo an accepted request.
+            // Both texts go into state: redacted, in case the origin echoes the request back.
+            const secrets = this.options.tokens.secrets();
+            const requestId = headerValue(response.headers, "box-request-id");
             return {
-                message: acceptedMessage(response),
-                requestId: headerValue(response.headers, "box-request-id"),
+                message: redact(acceptedMessage(response), secrets),
+                requestId: requestId === undefined ? undefined : redact(requestId, secrets),
                 attempts,
             };
         }

@@ -6,6 +6,8 @@
  * `__provider`, in any response, in any error, or in anything the host printed.
  */
 import { expect } from "chai";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import { SessionTermination } from "../provider";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { MiniEngine, type Step } from "../provider/testing/engine";
@@ -132,6 +134,36 @@ for (const mode of CAPTURE_MODES)
                 }
             });
         }
+
+        it("an origin that echoes the request back in a 202 and its request ID leaves no token in state", async () => {
+            // Not Box: a gateway or debugging proxy set as the origin, repeating what it was sent.
+            const echo = http.createServer((req, res) => {
+                req.resume();
+                req.on("end", () => {
+                    const auth = String(req.headers.authorization ?? "");
+                    res.writeHead(202, { "content-type": "application/json", "box-request-id": auth });
+                    res.end(JSON.stringify({ message: `ok, you sent ${auth}` }));
+                });
+            });
+            await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+            const host = await captured.startHost();
+            try {
+                const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+                await host.configure({ "box:accessToken": C.token, "box:baseUrl": url }, SECRET_KEYS);
+                const engine = new MiniEngine(host);
+                const [step] = await engine.up(
+                    captured.adopt(
+                        await captureRegistrations(() => new SessionTermination("a", { userIds: ["1"] })),
+                    ),
+                );
+                expect(step.error).to.equal(undefined);
+                expect(step.outputs!.message).to.equal("ok, you sent Bearer [REDACTED]");
+                expectNoCanary([C.token], step.outputs, [...engine.state.values()], host.output);
+            } finally {
+                await host.stop();
+                await new Promise((resolve) => echo.close(resolve));
+            }
+        });
 
         it("a wrong client secret fails at the token endpoint with a clear error, and leaks nothing", async () => {
             const box = await startBoxEmulator({
