@@ -137,10 +137,15 @@ export function parseJsonBody(body: string): unknown {
     }
 }
 
-/** What a 2xx said, or why its text cannot be known; the status alone already means Box accepted. */
-function acceptedMessage(response: HttpResponse): string {
+/**
+ * What a 2xx said, or why its text cannot be known; the status alone already means Box accepted.
+ * Redacted before it is cut: a cut could leave part of a secret that no longer matches.
+ */
+function acceptedMessage(response: HttpResponse, secrets: readonly string[]): string {
     const parsed = parseJsonBody(response.body) as { message?: unknown } | undefined;
-    if (typeof parsed?.message === "string") return cutChars(parsed.message, MAX_MESSAGE_CHARS);
+    if (typeof parsed?.message === "string") {
+        return cutChars(redact(parsed.message, secrets), MAX_MESSAGE_CHARS);
+    }
     const why =
         response.bodyCut === "size"
             ? "was too large to read"
@@ -371,8 +376,8 @@ export class BoxClient {
             const secrets = this.options.tokens.secrets();
             const requestId = headerValue(response.headers, "box-request-id");
             return {
-                message: redact(acceptedMessage(response), secrets),
-                requestId: requestId === undefined ? undefined : redact(requestId, secrets),
+                message: acceptedMessage(response, secrets),
+                requestId: requestId === undefined ? undefined : cutChars(redact(requestId, secrets), 100),
                 attempts,
             };
         }
