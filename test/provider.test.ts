@@ -52,7 +52,11 @@ describe("provider lifecycle over HTTP", () => {
             ["POST", "/2.0/groups/terminate_sessions", { group_ids: ["11446498"] }],
         ]);
         const headers = box.requests[0].headers;
-        expect(headers.authorization).to.equal(`Bearer ${TOKEN}`);
+        // The emulator records which credential was used, never the credential itself.
+        expect([headers.authorization, box.requests[0].token]).to.deep.equal([
+            "Bearer [REDACTED]",
+            "static#1",
+        ]);
         expect(headers["content-type"]).to.match(/^application\/json/);
         expect(headers.accept).to.equal("application/json");
         expect(headers["user-agent"]).to.equal(`pulumi-box-session-termination/${VERSION}`);

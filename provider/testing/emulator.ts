@@ -84,6 +84,11 @@ export interface BoxEmulator {
     addApp(app: EmulatorApp): void;
     /** Makes every issued token (not static ones) expire now, as if an hour had passed. */
     expireIssuedTokens(): void;
+    /**
+     * Every credential the emulator knows (its static tokens, the tokens it issued, its apps' client
+     * secrets): what a leak scan of your program's state and logs should look for. Never recorded.
+     */
+    knownSecrets(): string[];
     /** Forgets recorded requests. */
     clearRequests(): void;
     /** Stops listening and closes open connections. */
@@ -217,17 +222,18 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         : [`emu_${crypto.randomBytes(16).toString("hex")}`];
     let baseUrl = "";
     let directory = new Directory(options.directory);
+    const tokens = new TokenService({
+        accessTokens,
+        apps: options.apps ?? [],
+        ttlSeconds: options.tokenTtlSeconds ?? 3600,
+        audience: () => baseUrl,
+    });
     const state: ServerState = {
-        tokens: new TokenService({
-            accessTokens,
-            apps: options.apps ?? [],
-            ttlSeconds: options.tokenTtlSeconds ?? 3600,
-            audience: () => baseUrl,
-        }),
+        tokens,
         limiter: new RateLimiter(options.rateLimitPerSecond),
         directory: () => directory,
         faults: new FaultQueue(),
-        log: new RequestLog(),
+        log: new RequestLog(() => tokens.knownSecrets()),
         maxBodyBytes,
     };
 
@@ -295,6 +301,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         },
         addApp: (app) => state.tokens.addApp(app),
         expireIssuedTokens: () => state.tokens.expireIssued(),
+        knownSecrets: () => state.tokens.knownSecrets(),
         clearRequests: () => state.log.clear(),
         close: () =>
             new Promise<void>((resolve) => {

@@ -5,7 +5,6 @@
  * is scrubbed just as one posted to `/oauth2/token` is.
  */
 import type * as http from "http";
-import { inspect } from "util";
 import { defineOwn, parseJson } from "./json";
 
 /** One request the emulator received. */
@@ -16,14 +15,9 @@ export interface RecordedRequest {
     path: string;
     /**
      * Request headers (names lower-cased), with credentials redacted. Headers named like credentials
-     * (`cookie`, `x-api-key`, `*-token`, ...) and values that look like one (`Bearer ...`, a JWT) read
-     * `[REDACTED]` or `<Scheme> [REDACTED]`.
-     *
-     * `authorization` is the exception, for backward compatibility: existing tests read
-     * `headers.authorization` to see what the client sent, so the real value stays readable there,
-     * but as a non-enumerable property. `JSON.stringify`, `util.inspect`, `console.log`, spreading
-     * and `Object.keys` never see it; the first two show `Bearer [REDACTED]` instead. Prefer `token`:
-     * reading the raw value is deprecated and will become the redacted label.
+     * (`authorization`, `cookie`, `x-api-key`, `*-token`, ...) and values that look like one
+     * (`Bearer ...`, a JWT) read `[REDACTED]` or `<Scheme> [REDACTED]`; `token` says which credential
+     * was used. Any secret the emulator knows is scrubbed from every header, the path and the body.
      */
     headers: http.IncomingHttpHeaders;
     /**
@@ -60,12 +54,35 @@ const CREDENTIAL_NAME =
 
 /** Text that is or embeds a credential: a JWT, a scheme and value, or `name=value` / `"name": value` of a credential field. */
 const CREDENTIAL_TEXT = [
-    /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/,
+    // Each pattern runs in time linear in the text (a request body can be a megabyte): a JWT is matched
+    // only where a run of its characters starts, and no repetition follows another unbounded one.
+    /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\./,
     // Unanchored: Node joins repeated headers with ", ", so a credential need not come first.
     /\b(bearer|basic|digest|negotiate)\s+\S/i,
     /^\s*token\s+\S/i,
-    /(secret|assertion|passw\w*|token|api.?key)["']?\s*[=:]/i,
+    /(secret|assertion|passw\w{0,32}|token|api.?key)["']?\s{0,16}[=:]/i,
 ];
+
+/** Replaces every occurrence of a secret the emulator knows, anywhere in a recorded value. */
+function withoutKnown(value: unknown, secrets: readonly string[], depth = 0): unknown {
+    if (typeof value === "string") {
+        let out = value;
+        for (const secret of secrets)
+            if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+        return out;
+    }
+    if (typeof value !== "object" || value === null || depth >= MAX_DEPTH) return value;
+    if (Array.isArray(value)) return value.map((item) => withoutKnown(item, secrets, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+        defineOwn(
+            copy,
+            String(withoutKnown(key, secrets)),
+            withoutKnown((value as Record<string, unknown>)[key], secrets, depth + 1),
+        );
+    }
+    return copy;
+}
 
 /** How deep the log copies a JSON body; deeper parts are not copied, so printing the log cannot overflow the stack. */
 const MAX_DEPTH = 16;
@@ -139,19 +156,11 @@ export function redactedCredential(value: string): string {
     return `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()} ${REDACTED}`;
 }
 
-/**
- * The headers as the log keeps them (see {@link RecordedRequest.headers}). The raw `authorization`
- * survives only as a hidden property; `toJSON` and `util.inspect` present the redacted label.
- */
+/** The headers as the log keeps them (see {@link RecordedRequest.headers}). */
 export function recordedHeaders(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
     const copy: Record<string, string | string[] | undefined> = {};
-    let authorization: string | undefined;
     for (const name of Object.keys(headers)) {
         const value = headers[name];
-        if (name === "authorization") {
-            authorization = typeof value === "string" ? value : undefined;
-            continue;
-        }
         const values = Array.isArray(value) ? value : [value ?? ""];
         const sensitive = CREDENTIAL_NAME.test(name) || values.some((v) => looksLikeCredential(v));
         defineOwn(
@@ -160,14 +169,6 @@ export function recordedHeaders(headers: http.IncomingHttpHeaders): http.Incomin
             sensitive ? (Array.isArray(value) ? [REDACTED] : redactedCredential(values[0])) : value,
         );
     }
-    if (authorization === undefined) return copy;
-    const printable = (): Record<string, unknown> => ({
-        ...copy,
-        authorization: redactedCredential(authorization),
-    });
-    Object.defineProperty(copy, "authorization", { value: authorization, enumerable: false });
-    Object.defineProperty(copy, "toJSON", { value: printable, enumerable: false });
-    Object.defineProperty(copy, inspect.custom, { value: () => printable(), enumerable: false });
     return copy;
 }
 
@@ -175,6 +176,9 @@ export function recordedHeaders(headers: http.IncomingHttpHeaders): http.Incomin
 export class RequestLog {
     /** Every request recorded, in the order each fully arrived. */
     readonly requests: RecordedRequest[] = [];
+    /** @param knownSecrets Every credential the emulator knows (its tokens, issued tokens, apps' secrets), scrubbed wherever they appear. */
+    constructor(private readonly knownSecrets: () => readonly string[] = () => []) {}
+
     /**
      * Records whose termination took effect. Kept apart from the body, so a client that sends
      * `"appliedBeforeFailure": true` itself cannot make a rejected request look accepted.
@@ -183,11 +187,12 @@ export class RequestLog {
 
     /** Records a request whose answer is not known yet (status 0 until the caller sets it). */
     add(method: string, path: string, headers: http.IncomingHttpHeaders, body: unknown): RecordedRequest {
+        const secrets = this.knownSecrets();
         const record: RecordedRequest = {
             method,
-            path,
-            headers: recordedHeaders(headers),
-            body,
+            path: String(withoutKnown(path, secrets)),
+            headers: withoutKnown(recordedHeaders(headers), secrets) as http.IncomingHttpHeaders,
+            body: withoutKnown(body, secrets),
             time: Date.now(),
             status: 0,
         };

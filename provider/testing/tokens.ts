@@ -100,6 +100,15 @@ export class TokenService {
         this.apps.set(app.clientId, app);
     }
 
+    /** Every credential this service knows: static and issued tokens, apps' client secrets. */
+    knownSecrets(): string[] {
+        return [
+            ...this.staticTokens.keys(),
+            ...this.issued.keys(),
+            ...[...this.apps.values()].map((app) => app.clientSecret),
+        ];
+    }
+
     /** Makes every issued token (not static ones) expire now, as if an hour had passed. */
     expireIssued(): void {
         for (const entry of this.issued.values()) entry.expiresAtMs = 0;
