@@ -19,7 +19,13 @@ export async function run(): Promise<Record<string, unknown>> {
         const host = await ProviderHost.start();
         try {
             await host.configure(
-                { "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl, ...config },
+                {
+                    "box:accessToken": box.accessToken,
+                    "box:baseUrl": box.baseUrl,
+                    // A reviewed bulk offboarding raises the blast-radius cap (default 1,000) explicitly.
+                    "box:maxNewPrincipals": String(n),
+                    ...config,
+                },
                 ["box:accessToken"],
             );
             const regs = await captureRegistrations(

@@ -2,7 +2,8 @@
  * The dynamic provider behind `SessionTermination`: lifecycle only. Each method maps to Box as follows.
  *
  *   configure → nothing sent; remembers the `box:*` stack config for this provider process
- *   check     → nothing sent; validates and normalizes inputs (runs in preview, needs no credentials)
+ *   check     → nothing sent; validates and normalizes inputs and applies the review guardrails
+ *               (runs in preview, needs no credentials)
  *   diff      → nothing sent; new principals are an update, changed `triggers` a replacement
  *   create    → POST /2.0/users/terminate_sessions  {"user_ids": [...], "user_logins": [...]}
  *               POST /2.0/groups/terminate_sessions {"group_ids": [...]}   (each only when needed)
@@ -20,7 +21,9 @@ import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
-import { SETTINGS, type RawSettings } from "./settings";
+import { applyGuardrails } from "./guardrails";
+import { MAX_CHECK_FAILURES } from "./limits";
+import { resolveGuardrails, SETTINGS, type RawSettings } from "./settings";
 import { errorForHost } from "./host-limits";
 import { TerminationIncompleteError } from "./partial-failure";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
@@ -28,6 +31,7 @@ import { asProps, outputsOf, principalsToSend, recordOf } from "./state";
 import type { Principals, SessionTerminationOutputs } from "./types";
 import {
     addedPrincipals,
+    boundFailures,
     checkInputs,
     isEmpty,
     planDiff,
@@ -94,10 +98,16 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     /** Validates and normalizes; never calls Box and needs no credentials. */
-    check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         return answered(async () => {
             const { inputs, failures } = checkInputs(asProps(news));
-            return { inputs: { ...inputs }, failures };
+            // The review guardrails: from stack config or the environment, no credential needed.
+            const guardrails = resolveGuardrails(processState().config, process.env);
+            const refused = applyGuardrails(asProps(olds), asProps(news), guardrails);
+            // Guardrails first: they are what a reviewer must see. A list already cut to its bound stays as it is.
+            const all =
+                failures.length > MAX_CHECK_FAILURES ? failures : boundFailures([...refused, ...failures]);
+            return { inputs: { ...inputs }, failures: all };
         });
     },
 

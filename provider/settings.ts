@@ -36,7 +36,12 @@ export type SettingName =
     | "timeoutSeconds"
     | "deadlineSeconds"
     | "batchSize"
-    | "concurrency";
+    | "concurrency"
+    | "protectedUserIds"
+    | "protectedUserLogins"
+    | "protectedGroupIds"
+    | "maxNewPrincipals"
+    | "reasonPattern";
 
 const spec = (
     name: SettingName,
@@ -90,6 +95,37 @@ export const SETTINGS: readonly SettingSpec[] = [
         "500",
     ),
     spec("concurrency", "BOX_CONCURRENCY", false, "Most requests in flight at once for one resource.", "4"),
+    spec(
+        "protectedUserIds",
+        "BOX_PROTECTED_USER_IDS",
+        false,
+        "User IDs no resource of this stack may cut off (a JSON list or comma-separated); checked in preview.",
+    ),
+    spec(
+        "protectedUserLogins",
+        "BOX_PROTECTED_USER_LOGINS",
+        false,
+        "Logins no resource may cut off, compared case-insensitively; checked in preview.",
+    ),
+    spec(
+        "protectedGroupIds",
+        "BOX_PROTECTED_GROUP_IDS",
+        false,
+        "Group IDs no resource may cut off (All Users, admins); checked in preview.",
+    ),
+    spec(
+        "maxNewPrincipals",
+        "BOX_MAX_NEW_PRINCIPALS",
+        false,
+        "Most principals one create or update may newly cut off; checked in preview.",
+        "1000",
+    ),
+    spec(
+        "reasonPattern",
+        "BOX_REASON_PATTERN",
+        false,
+        "A regular expression every `reason` must match (e.g. `^SEC-[0-9]+`); a missing reason fails too.",
+    ),
 ];
 
 /** Raw values by setting name, as read from stack config. */
@@ -285,6 +321,87 @@ export function resolveTransport(
         batchSize: integer("batchSize", config, env, 1, 100_000),
         concurrency: integer("concurrency", config, env, 1, 64),
     };
+}
+
+/** The review guardrails, as settings give them (guardrails.ts applies them in `check`). */
+export interface GuardrailSettings {
+    /** Principals no resource may cut off, as given (compared canonically), with the setting naming each list. */
+    protected: { userIds: string[]; userLogins: string[]; groupIds: string[] };
+    /** Where each protected list came from, for failure messages: `box:protectedUserIds (stack config)`. */
+    protectedSource: { userIds: string; userLogins: string; groupIds: string };
+    /** The most principals one create or update may newly cut off. */
+    maxNewPrincipals: number;
+    /** Where the cap came from, for failure messages. */
+    maxNewPrincipalsSource: string;
+    /** The pattern `reason` must match, when one is set. */
+    reasonPattern?: RegExp;
+    /** The pattern's text and source, for failure messages. */
+    reasonPatternSource?: string;
+}
+
+/** Which source gave a setting's value, for messages a reviewer reads: `box:x (stack config)`. */
+function sourceOf(name: SettingName, config: RawSettings, env: Record<string, string | undefined>): string {
+    const s = SETTINGS.find((x) => x.name === name)!;
+    if (config[name] !== undefined && config[name] !== "") return `${s.configKey} (stack config)`;
+    if (env[s.envVar] !== undefined && env[s.envVar] !== "") return `${s.envVar} (environment)`;
+    return `${s.configKey} (default)`;
+}
+
+/** A list setting: a JSON list of strings (or numbers, for IDs), or comma-separated text. */
+function list(name: SettingName, config: RawSettings, env: Record<string, string | undefined>): string[] {
+    const text = (lookup(name, config, env) ?? "").trim();
+    if (text === "") return [];
+    if (text.startsWith("[")) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(text);
+        } catch {
+            throw new BoxSettingsError(`${where(name)} is not a valid JSON list; use ["a", "b"] or a,b`);
+        }
+        if (!Array.isArray(parsed) || parsed.some((v) => typeof v !== "string" && typeof v !== "number"))
+            throw new BoxSettingsError(`${where(name)} must be a list of strings`);
+        return parsed.map((v) => String(v).trim()).filter(Boolean);
+    }
+    return text
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean);
+}
+
+/**
+ * Resolves the guardrails `check` applies. Needs no credential, so it works in a pull request's
+ * preview. Stack config wins over the environment, setting by setting (none of these is a credential).
+ */
+export function resolveGuardrails(
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): GuardrailSettings {
+    const out: GuardrailSettings = {
+        protected: {
+            userIds: list("protectedUserIds", config, env),
+            userLogins: list("protectedUserLogins", config, env),
+            groupIds: list("protectedGroupIds", config, env),
+        },
+        protectedSource: {
+            userIds: sourceOf("protectedUserIds", config, env),
+            userLogins: sourceOf("protectedUserLogins", config, env),
+            groupIds: sourceOf("protectedGroupIds", config, env),
+        },
+        maxNewPrincipals: integer("maxNewPrincipals", config, env, 1, 10_000_000),
+        maxNewPrincipalsSource: sourceOf("maxNewPrincipals", config, env),
+    };
+    const pattern = lookup("reasonPattern", config, env);
+    if (pattern) {
+        try {
+            out.reasonPattern = new RegExp(pattern, "u");
+        } catch (err) {
+            throw new BoxSettingsError(
+                `${where("reasonPattern")} is not a valid regular expression (${(err as Error).message}): ${JSON.stringify(pattern)}`,
+            );
+        }
+        out.reasonPatternSource = sourceOf("reasonPattern", config, env);
+    }
+    return out;
 }
 
 /** Parses Box's JWT app config JSON. Errors name missing fields, never echo values. */

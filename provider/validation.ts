@@ -79,6 +79,16 @@ function describeValue(value: unknown): string {
     return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 
+/**
+ * The one form a principal is compared and stored in: trimmed, Unicode NFC (so é typed as one code
+ * point or as e + accent is one person), and lower-cased for logins, which Box compares
+ * case-insensitively. Guardrails compare with the same function.
+ */
+export function canonicalEntry(kind: PrincipalKind, value: string): string {
+    const text = value.trim().normalize("NFC");
+    return kind === "userLogins" ? text.toLowerCase() : text;
+}
+
 function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; reason?: string } {
     if (typeof entry !== "string") {
         return { reason: `must be a string, got ${describeValue(entry)}` };
@@ -91,7 +101,7 @@ function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; r
         if (trimmed.length > MAX_LOGIN_LENGTH || !LOGIN_PATTERN.test(trimmed)) {
             return { reason: `must be an email address (a Box login), got ${describeValue(entry)}` };
         }
-        return { value: trimmed.toLowerCase() };
+        return { value: canonicalEntry(kind, trimmed) };
     }
     if (!ID_PATTERN.test(trimmed)) {
         const hint = LOGIN_PATTERN.test(trimmed) && kind === "userIds" ? "; put logins in userLogins" : "";

@@ -1,0 +1,97 @@
+/**
+ * Guardrails for reviewed revocations, applied in `check`: so a pull request's `pulumi preview`
+ * refuses, with no Box credentials and without calling Box, what must not be cut off. Pure.
+ *
+ * - Protected principals (`box:protectedUserIds`, `box:protectedUserLogins`, `box:protectedGroupIds`):
+ *   the break-glass admin, the service account that runs payroll, the "All Users" group.
+ * - A blast-radius cap (`box:maxNewPrincipals`): the most principals one create or update may newly
+ *   cut off, compared with the previous inputs, so a list may grow in reviewed steps.
+ * - A reason policy (`box:reasonPattern`): every `reason` must match, e.g. a ticket reference.
+ *
+ * Principals are compared in their canonical form (validation.ts), so a protected login written in
+ * another case or Unicode form is still protected.
+ */
+import type { GuardrailSettings } from "./settings";
+import { PRINCIPAL_KINDS, type PrincipalKind } from "./types";
+import { canonicalEntry, isUnknown, type CheckFailure } from "./validation";
+
+type Props = Record<string, unknown>;
+
+/** The known, string entries of one principal list as given, with their index in the input. */
+function entriesOf(props: Props, kind: PrincipalKind): Array<{ index: number; value: string }> {
+    const raw = props[kind];
+    if (!Array.isArray(raw)) return [];
+    const out: Array<{ index: number; value: string }> = [];
+    raw.forEach((value: unknown, index: number) => {
+        if (typeof value === "string" && !isUnknown(value) && value.trim() !== "") out.push({ index, value });
+    });
+    return out;
+}
+
+/** Protected principals named in `news`, each at its property and index, naming the setting. */
+function protectedFailures(news: Props, g: GuardrailSettings): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    for (const kind of PRINCIPAL_KINDS) {
+        const guarded = g.protected[kind].map((v) => canonicalEntry(kind, v));
+        if (!guarded.length) continue;
+        for (const { index, value } of entriesOf(news, kind)) {
+            if (guarded.includes(canonicalEntry(kind, value))) {
+                failures.push({
+                    property: `${kind}[${index}]`,
+                    reason: `${JSON.stringify(value)} is protected by ${g.protectedSource[kind]}: no resource of this stack may cut it off`,
+                });
+            }
+        }
+    }
+    return failures;
+}
+
+/** How many principals `news` names that `olds` did not, by kind (canonical forms, known values only). */
+export function newPrincipalCounts(olds: Props, news: Props): Record<PrincipalKind, number> {
+    const counts = { userIds: 0, userLogins: 0, groupIds: 0 };
+    for (const kind of PRINCIPAL_KINDS) {
+        const before = new Set(entriesOf(olds, kind).map((e) => canonicalEntry(kind, e.value)));
+        const after = new Set(entriesOf(news, kind).map((e) => canonicalEntry(kind, e.value)));
+        for (const value of after) if (!before.has(value)) counts[kind]++;
+    }
+    return counts;
+}
+
+/** The cap on principals newly cut off by one create or update. */
+function blastRadiusFailures(olds: Props, news: Props, g: GuardrailSettings): CheckFailure[] {
+    const counts = newPrincipalCounts(olds, news);
+    const total = PRINCIPAL_KINDS.reduce((sum, kind) => sum + counts[kind], 0);
+    if (total <= g.maxNewPrincipals) return [];
+    const largest = [...PRINCIPAL_KINDS].sort((a, b) => counts[b] - counts[a])[0];
+    const detail = PRINCIPAL_KINDS.filter((k) => counts[k] > 0)
+        .map((k) => `${k} ${counts[k]}`)
+        .join(", ");
+    return [
+        {
+            property: largest,
+            reason:
+                `would newly cut off ${total} principals (${detail}), more than ${g.maxNewPrincipalsSource} allows: ${g.maxNewPrincipals}. ` +
+                `Add them in smaller reviewed steps, or, for an incident, raise box:maxNewPrincipals in the same pull request.`,
+        },
+    ];
+}
+
+/** The reason policy. */
+function reasonFailures(news: Props, g: GuardrailSettings): CheckFailure[] {
+    if (!g.reasonPattern) return [];
+    const reason = news.reason;
+    if (isUnknown(reason)) return [];
+    const rule = `${g.reasonPatternSource} asks for a reason matching /${g.reasonPattern.source}/`;
+    if (typeof reason !== "string" || reason.trim() === "")
+        return [{ property: "reason", reason: `is required: ${rule}` }];
+    if (!g.reasonPattern.test(reason))
+        return [
+            { property: "reason", reason: `${JSON.stringify(reason.slice(0, 80))} does not match: ${rule}` },
+        ];
+    return [];
+}
+
+/** Every guardrail failure for a resource going from `olds` (its previous inputs, `{}` when new) to `news`. */
+export function applyGuardrails(olds: Props, news: Props, g: GuardrailSettings): CheckFailure[] {
+    return [...protectedFailures(news, g), ...blastRadiusFailures(olds, news, g), ...reasonFailures(news, g)];
+}
