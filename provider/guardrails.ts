@@ -28,22 +28,38 @@ function entriesOf(props: Props, kind: PrincipalKind): Array<{ index: number; va
     return out;
 }
 
-/** Protected principals named in `news`, each at its property and index, naming the setting. */
-function protectedFailures(news: Props, g: GuardrailSettings): CheckFailure[] {
-    const failures: CheckFailure[] = [];
+/** One entry of an input list that names a protected principal. */
+export interface ProtectedHit {
+    /** The list it is in. */
+    kind: PrincipalKind;
+    /** Its index in that list, as the user wrote it. */
+    index: number;
+    /** The entry as written. */
+    value: string;
+}
+
+/** Entries of `props` that name a protected principal, compared canonically. Shared with the policy pack. */
+export function protectedHits(
+    props: Props,
+    guarded: Partial<Record<PrincipalKind, readonly string[]>>,
+): ProtectedHit[] {
+    const hits: ProtectedHit[] = [];
     for (const kind of PRINCIPAL_KINDS) {
-        const guarded = g.protected[kind].map((v) => canonicalEntry(kind, v));
-        if (!guarded.length) continue;
-        for (const { index, value } of entriesOf(news, kind)) {
-            if (guarded.includes(canonicalEntry(kind, value))) {
-                failures.push({
-                    property: `${kind}[${index}]`,
-                    reason: `${JSON.stringify(value)} is protected by ${g.protectedSource[kind]}: no resource of this stack may cut it off`,
-                });
-            }
+        const canonical = (guarded[kind] ?? []).map((v) => canonicalEntry(kind, v));
+        if (!canonical.length) continue;
+        for (const { index, value } of entriesOf(props, kind)) {
+            if (canonical.includes(canonicalEntry(kind, value))) hits.push({ kind, index, value });
         }
     }
-    return failures;
+    return hits;
+}
+
+/** Protected principals named in `news`, each at its property and index, naming the setting. */
+function protectedFailures(news: Props, g: GuardrailSettings): CheckFailure[] {
+    return protectedHits(news, g.protected).map(({ kind, index, value }) => ({
+        property: `${kind}[${index}]`,
+        reason: `${JSON.stringify(value)} is protected by ${g.protectedSource[kind]}: no resource of this stack may cut it off`,
+    }));
 }
 
 /** How many principals `news` names that `olds` did not, by kind (canonical forms, known values only). */
@@ -76,17 +92,25 @@ function blastRadiusFailures(olds: Props, news: Props, g: GuardrailSettings): Ch
     ];
 }
 
+/** What is wrong with `reason` under `pattern`: nothing, missing, or not matching. Shared with the policy pack. */
+export function reasonProblem(reason: unknown, pattern: RegExp): "missing" | "mismatch" | undefined {
+    if (isUnknown(reason)) return undefined; // not known in preview: checked again at `up`
+    if (typeof reason !== "string" || reason.trim() === "") return "missing";
+    return pattern.test(reason) ? undefined : "mismatch";
+}
+
 /** The reason policy. */
 function reasonFailures(news: Props, g: GuardrailSettings): CheckFailure[] {
     if (!g.reasonPattern) return [];
-    const reason = news.reason;
-    if (isUnknown(reason)) return [];
+    const problem = reasonProblem(news.reason, g.reasonPattern);
     const rule = `${g.reasonPatternSource} asks for a reason matching /${g.reasonPattern.source}/`;
-    if (typeof reason !== "string" || reason.trim() === "")
-        return [{ property: "reason", reason: `is required: ${rule}` }];
-    if (!g.reasonPattern.test(reason))
+    if (problem === "missing") return [{ property: "reason", reason: `is required: ${rule}` }];
+    if (problem === "mismatch")
         return [
-            { property: "reason", reason: `${JSON.stringify(reason.slice(0, 80))} does not match: ${rule}` },
+            {
+                property: "reason",
+                reason: `${JSON.stringify(String(news.reason).slice(0, 80))} does not match: ${rule}`,
+            },
         ];
     return [];
 }

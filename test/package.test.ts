@@ -45,6 +45,7 @@ describe("the packed npm package, installed into an empty project", function () 
             "dist/testing/index.js",
             "dist/testing/cli.js",
             "dist/revocations.js",
+            "dist/policy.js",
             "schema/revocations.schema.json",
             "README.md",
             "LICENSE",
