@@ -20,10 +20,15 @@ import { ProviderHost, type HostOptions } from "../provider/testing/host";
 import { captureRegistrations, type Registration } from "../provider/testing/registrations";
 
 /** How the provider reaches the host. */
-export type CaptureMode = "by-value" | "installed";
+export type CaptureMode = "by-value" | "workspace" | "installed";
 
-/** Both modes, in the order tests run them. */
-export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "installed"];
+/**
+ * Every mode, in the order tests run them. `workspace` is by value too, but from the built package in
+ * a monorepo layout whose project has no TypeScript: Pulumi's serializer then parses the copied code
+ * with its own bundled TypeScript 3.8, which refuses newer syntax (`??=`, static blocks) that the
+ * repository's own TypeScript accepts.
+ */
+export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "workspace", "installed"];
 
 /** The resource's type token, as Pulumi registers it. */
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
@@ -69,6 +74,32 @@ export interface InstalledPackage {
 }
 
 let installed: Promise<InstalledPackage> | undefined;
+let workspace: Promise<string> | undefined;
+
+/**
+ * The packed package as a monorepo workspace package: its files in `packages/box`, reached by the app
+ * in `packages/app` through a symlink in the workspace root's `node_modules`, beside the hoisted
+ * dependencies (as npm, yarn and pnpm workspaces arrange it). Its real path is outside
+ * `node_modules`, so Pulumi copies it by value. Returns the app's directory; made once per process.
+ */
+export function workspaceApp(): Promise<string> {
+    workspace ??= installPackedPackage().then(({ project }) => {
+        const ws = fs.mkdtempSync(path.join(os.tmpdir(), "box-workspace-"));
+        process.once("exit", () => fs.rmSync(ws, { recursive: true, force: true }));
+        const installedDir = path.join(project, "node_modules");
+        const box = path.join(ws, "packages", "box");
+        fs.cpSync(path.join(installedDir, "pulumi-box-session-termination"), box, { recursive: true });
+        fs.mkdirSync(path.join(ws, "node_modules"));
+        for (const name of fs.readdirSync(installedDir)) {
+            const target = name === "pulumi-box-session-termination" ? box : path.join(installedDir, name);
+            fs.symlinkSync(target, path.join(ws, "node_modules", name));
+        }
+        const app = path.join(ws, "packages", "app");
+        fs.mkdirSync(app);
+        return app;
+    });
+    return workspace;
+}
 
 /**
  * Creates `dir` as an empty CommonJS project and `npm install`s `packages` (names, versions or
@@ -165,7 +196,7 @@ async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
         const [probe] = await captureRegistrations(() => new SessionTermination("probe", { userIds: ["1"] }));
         return capturedAs(mode, ROOT, String(probe.inputs.__provider));
     }
-    const { project } = await installPackedPackage();
+    const project = mode === "workspace" ? await workspaceApp() : (await installPackedPackage()).project;
     fs.writeFileSync(path.join(project, "probe.js"), PROBE);
     const providerText = JSON.parse(
         execFileSync(process.execPath, ["probe.js"], { cwd: project, encoding: "utf8" }),

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { installPackedPackage, type InstalledPackage } from "../harness/capture";
+import { installPackedPackage, workspaceApp, type InstalledPackage } from "../harness/capture";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
@@ -61,5 +61,32 @@ describe("the packed npm package, installed into an empty project", function () 
         const text = String(regs[0].inputs.__provider);
         expect(text).to.include('require("pulumi-box-session-termination/provider")');
         expect(text.length).to.be.below(2000);
+    });
+});
+
+describe("a monorepo workspace package (symlinked into node_modules, real path outside it)", function () {
+    this.timeout(300_000);
+    let app: string;
+    before(async () => {
+        app = await workspaceApp();
+        fs.writeFileSync(path.join(app, "index.js"), PROGRAM);
+    });
+
+    const providerOf = (nodeArgs: string[]) => {
+        const regs = JSON.parse(
+            execFileSync(process.execPath, [...nodeArgs, "index.js"], { cwd: app, encoding: "utf8" }),
+        ) as Array<{ inputs: Record<string, unknown> }>;
+        return String(regs[0].inputs.__provider);
+    };
+
+    it("is copied by value by default, parseable by Pulumi's bundled TypeScript; by require with --preserve-symlinks", () => {
+        // No TypeScript in this project: Pulumi's serializer falls back to its own TypeScript 3.8.
+        expect(() => require.resolve("typescript", { paths: [app] })).to.throw();
+        const byValue = providerOf([]);
+        expect(byValue).to.not.include('require("pulumi-box-session-termination/provider")');
+        expect(byValue.length).to.be.above(20_000);
+        const byRequire = providerOf(["--preserve-symlinks"]);
+        expect(byRequire).to.include('require("pulumi-box-session-termination/provider")');
+        expect(byRequire.length).to.be.below(2_000);
     });
 });
