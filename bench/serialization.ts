@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SessionTermination } from "../provider";
 import { captureRegistrations } from "../provider/testing/registrations";
+import { providerTextIn, workspaceApp } from "../harness/capture";
 import { Trivial } from "./naive";
 import { now, round, table } from "./report";
 
@@ -99,6 +100,11 @@ export async function run(): Promise<Record<string, unknown>> {
         execFileSync(process.execPath, ["register.js"], { cwd: consumer, encoding: "utf8" }),
     ) as { providerBytes: number; ours: number[]; trivial: number[]; sameShape: number[] };
 
+    // A monorepo workspace package: copied by value by default, captured by require with --preserve-symlinks.
+    const app = await workspaceApp();
+    const workspaceBytes = Buffer.byteLength(providerTextIn(app));
+    const preservedBytes = Buffer.byteLength(providerTextIn(app, ["--preserve-symlinks"]));
+
     const best = (xs: number[]) => Math.min(...xs);
     const ms = (xs: number[]) => `${best(xs).toFixed(0)} ms`;
     table(
@@ -121,6 +127,15 @@ export async function run(): Promise<Record<string, unknown>> {
                 "-",
             ],
             ["__provider bytes, copied from source (this repo)", sourceBytes, "-", "-", "-", "-"],
+            ["__provider bytes, monorepo workspace package (by value)", workspaceBytes, "-", "-", "-", "-"],
+            [
+                "__provider bytes, same workspace, node --preserve-symlinks",
+                preservedBytes,
+                "-",
+                "-",
+                "-",
+                "-",
+            ],
             [
                 "register 1,000, installed package",
                 ms(installed.ours),
@@ -143,6 +158,8 @@ export async function run(): Promise<Record<string, unknown>> {
         tarballBytes: packed[0].size,
         providerBytesInstalled: installed.providerBytes,
         providerBytesFromSource: sourceBytes,
+        providerBytesWorkspace: workspaceBytes,
+        providerBytesWorkspacePreserveSymlinks: preservedBytes,
         register1000Installed: {
             oursMs: round(best(installed.ours), 0),
             trivialMs: round(best(installed.trivial), 0),

@@ -160,6 +160,17 @@ const pulumi = require("@pulumi/pulumi");
 })();
 `;
 
+/**
+ * The `__provider` a program in `project` gets when it registers a SessionTermination from the package
+ * it has installed; `nodeArgs` go to node (e.g. `--preserve-symlinks`).
+ */
+export function providerTextIn(project: string, nodeArgs: string[] = []): string {
+    fs.writeFileSync(path.join(project, "probe.js"), PROBE);
+    return JSON.parse(
+        execFileSync(process.execPath, [...nodeArgs, "probe.js"], { cwd: project, encoding: "utf8" }),
+    ) as string;
+}
+
 function registrationsWith(providerText: string, resources: ResourceSpec[]): Registration[] {
     return resources.map((r) => ({
         type: RESOURCE_TYPE,
@@ -197,11 +208,7 @@ async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
         return capturedAs(mode, ROOT, String(probe.inputs.__provider));
     }
     const project = mode === "workspace" ? await workspaceApp() : (await installPackedPackage()).project;
-    fs.writeFileSync(path.join(project, "probe.js"), PROBE);
-    const providerText = JSON.parse(
-        execFileSync(process.execPath, ["probe.js"], { cwd: project, encoding: "utf8" }),
-    ) as string;
-    return capturedAs(mode, project, providerText);
+    return capturedAs(mode, project, providerTextIn(project));
 }
 
 /** The provider captured in `mode`, prepared once per process. */
