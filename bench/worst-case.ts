@@ -10,8 +10,7 @@
  * capped by `box:deadlineSeconds`. The backoff actually waited is read from the provider's own retry
  * lines, so the per-attempt cost is measured, not assumed. The whole benchmark takes about 15 s.
  */
-import * as http from "http";
-import type { AddressInfo, Socket } from "net";
+import { startBlackHole, within } from "../harness/local-server";
 import { SessionTermination } from "../provider";
 import { retryPolicy } from "../provider/operation";
 import { worstCaseBackoffMs } from "../provider/retry";
@@ -40,40 +39,6 @@ interface Measured {
     token: number;
     /** What the user sees. */
     error: string;
-}
-
-/** A server that accepts connections and never answers: a dead API behind a live load balancer. */
-async function blackHole(): Promise<{ baseUrl: string; requests(): number; close(): Promise<void> }> {
-    const sockets = new Set<Socket>();
-    let requests = 0;
-    const server = http.createServer(() => requests++);
-    server.on("connection", (s) => {
-        sockets.add(s);
-        s.on("close", () => sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return {
-        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        requests: () => requests,
-        close: () =>
-            new Promise<void>((resolve) => {
-                sockets.forEach((s) => s.destroy());
-                server.close(() => resolve());
-            }),
-    };
-}
-
-/** Rejects if `promise` has not settled within `ms`: the benchmark bounds its own run time. */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`worst-case bench: no answer within ${ms} ms`)), ms);
-    });
-    try {
-        return await Promise.race([promise, late]);
-    } finally {
-        clearTimeout(timer);
-    }
 }
 
 /** One create through a fresh provider host, configured with `config`, after `prepare` broke something. */
@@ -153,7 +118,7 @@ export async function run(): Promise<Record<string, unknown>> {
         },
         drop("/oauth2/token"),
     );
-    const hole = await blackHole();
+    const hole = await startBlackHole();
     let silent: Measured;
     try {
         const measured = await measure({ ...short, "box:maxRetries": "1", "box:baseUrl": hole.baseUrl });

@@ -5,9 +5,8 @@
  * all: every wait is a bounded race, never a bare await that could hang the suite.
  */
 import { expect } from "chai";
-import * as http from "http";
-import type { AddressInfo, Socket } from "net";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import { startTrickle, within } from "../harness/local-server";
 import { MiniEngine } from "../provider/testing/engine";
 import { HostCallError, type ProviderHost } from "../provider/testing/host";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
@@ -26,52 +25,6 @@ const users = (name: string, ids: string[], extra: Record<string, unknown> = {})
     name,
     args: { userIds: ids, ...extra },
 });
-
-/** Resolves with `promise`, or fails the test if no answer comes within `ms`: a hang is a failure. */
-async function answersWithin<T>(ms: number, promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    });
-    try {
-        return await Promise.race([promise, timeout]);
-    } finally {
-        clearTimeout(timer);
-    }
-}
-
-/** Box's API as a server that sends a 202's headers at once, then its body one byte per 500 ms. */
-async function tricklingServer(): Promise<{ baseUrl: string; close(): Promise<void> }> {
-    const sockets = new Set<Socket>();
-    const timers = new Set<NodeJS.Timeout>();
-    const server = http.createServer((_req, res) => {
-        const body = JSON.stringify({ message: "Request is successful, please check the admin events" });
-        res.writeHead(202, {
-            "content-type": "application/json",
-            "content-length": String(body.length),
-        });
-        let sent = 0;
-        const timer = setInterval(() => {
-            if (sent < body.length) res.write(body[sent++]);
-        }, 500);
-        timers.add(timer);
-        res.on("close", () => clearInterval(timer));
-    });
-    server.on("connection", (s) => {
-        sockets.add(s);
-        s.on("close", () => sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return {
-        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-            new Promise<void>((resolve) => {
-                timers.forEach(clearInterval);
-                sockets.forEach((s) => s.destroy());
-                server.close(() => resolve());
-            }),
-    };
-}
 
 for (const mode of CAPTURE_MODES) {
     describe(`bounded in time and size, in Pulumi's provider host, provider captured ${mode}`, function () {
@@ -117,10 +70,7 @@ for (const mode of CAPTURE_MODES) {
                     const header = value();
                     box.enqueue({ path: USERS, status: 429, headers: { "retry-after": header } });
                     const started = Date.now();
-                    const [step] = await answersWithin(
-                        15_000,
-                        engine.up(captured.register([users("r", ["1"])])),
-                    );
+                    const [step] = await within(15_000, engine.up(captured.register([users("r", ["1"])])));
                     expect(Date.now() - started).to.be.below(8_000);
                     expect(apiRequests().map((r) => r.status)).to.deep.equal([429]);
                     // A date is read when the answer arrives, a moment after it was written.
@@ -139,10 +89,7 @@ for (const mode of CAPTURE_MODES) {
                     expect(engine.state.size).to.equal(0);
 
                     // Box's pause holds for the whole origin: another resource gives up before sending.
-                    const [next] = await answersWithin(
-                        15_000,
-                        engine.up(captured.register([users("s", ["2"])])),
-                    );
+                    const [next] = await within(15_000, engine.up(captured.register([users("s", ["2"])])));
                     expect(next.error?.message).to.match(
                         /^Box asked to wait \d+ s more before any request to this origin \(retry-after: .*\) but the deadline box:deadlineSeconds=5 ends in .*after 0 attempts\./,
                     );
@@ -152,7 +99,7 @@ for (const mode of CAPTURE_MODES) {
         });
 
         it("a 202 whose body trickles in, box:timeoutSeconds=1, box:maxRetries=0: ends within 4 s, and the status is the answer", async () => {
-            const slow = await tricklingServer();
+            const slow = await startTrickle();
             try {
                 const engine = await start(
                     {
@@ -164,7 +111,7 @@ for (const mode of CAPTURE_MODES) {
                     ["box:accessToken"],
                 );
                 const started = Date.now();
-                const [step] = await answersWithin(15_000, engine.up(captured.register([users("r", ["1"])])));
+                const [step] = await within(15_000, engine.up(captured.register([users("r", ["1"])])));
                 expect(Date.now() - started).to.be.below(4_000);
                 expect(step.error).to.equal(undefined);
                 expect(step.outputs).to.deep.include({
@@ -187,13 +134,13 @@ for (const mode of CAPTURE_MODES) {
                     body: JSON.stringify({ code: "x", message: "z".repeat(5_000_000) }),
                 },
             );
-            const [huge] = await answersWithin(30_000, engine.up(captured.register([users("a", ["1"])])));
+            const [huge] = await within(30_000, engine.up(captured.register([users("a", ["1"])])));
             expect(huge.error).to.equal(undefined);
             expect(huge.outputs!.message).to.equal("Accepted (HTTP 202); Box's answer was too large to read");
-            const [long] = await answersWithin(30_000, engine.up(captured.register([users("b", ["2"])])));
+            const [long] = await within(30_000, engine.up(captured.register([users("b", ["2"])])));
             expect(long.error).to.equal(undefined);
             expect(long.outputs!.message).to.have.length(1000).and.match(/^y+…$/);
-            const [failed] = await answersWithin(30_000, engine.up(captured.register([users("c", ["3"])])));
+            const [failed] = await within(30_000, engine.up(captured.register([users("c", ["3"])])));
             expect(failed.error?.message).to.match(
                 /^Box API 403: non-JSON body: \{"code":"x","message":"zzz/,
             );
@@ -216,12 +163,12 @@ for (const mode of CAPTURE_MODES) {
             const engine = new MiniEngine(host);
             const regs = captured.register([users("a", ["1"]), users("b", ["2"]), users("c", ["3"])]);
             const live = host;
-            const checked = await answersWithin(
+            const checked = await within(
                 30_000,
                 Promise.all(regs.map((r) => live.check(engine.urnOf(r), {}, r.inputs))),
             );
             // As the engine runs independent resources: all creates in flight together.
-            const results = await answersWithin(
+            const results = await within(
                 60_000,
                 Promise.allSettled(regs.map((r, i) => live.create(engine.urnOf(r), checked[i].inputs))),
             );
@@ -261,7 +208,7 @@ for (const mode of CAPTURE_MODES) {
             it("a reason change succeeds, sends nothing, and records no undefined", async () => {
                 const engine = await withToken();
                 seedOldState(engine);
-                const [step] = await answersWithin(
+                const [step] = await within(
                     30_000,
                     engine.up(captured.register([users("r", ["1", "2"], { reason: "SEC-2" })])),
                 );
@@ -274,7 +221,7 @@ for (const mode of CAPTURE_MODES) {
             it("a removal succeeds and sends nothing; a later addition sends only the added one and records Box's message", async () => {
                 const engine = await withToken();
                 seedOldState(engine);
-                const [removed] = await answersWithin(
+                const [removed] = await within(
                     30_000,
                     engine.up(captured.register([users("r", ["1"], { reason: "SEC-1" })])),
                 );
@@ -282,7 +229,7 @@ for (const mode of CAPTURE_MODES) {
                 expect(removed.outputs).to.deep.include({ userIds: ["1"] });
                 expect(box.requests).to.have.length(0);
 
-                const [added] = await answersWithin(
+                const [added] = await within(
                     30_000,
                     engine.up(captured.register([users("r", ["1", "3"], { reason: "SEC-1" })])),
                 );
@@ -301,14 +248,12 @@ for (const mode of CAPTURE_MODES) {
             const refused =
                 /^Nothing was sent to Box: userIds: at least one principal is required across userIds, userLogins and groupIds\.$/;
             let createError: unknown;
-            await answersWithin(30_000, live.create(urn, empty.inputs)).catch(
-                (e: unknown) => (createError = e),
-            );
+            await within(30_000, live.create(urn, empty.inputs)).catch((e: unknown) => (createError = e));
             expect(createError).to.be.instanceOf(HostCallError);
             expect((createError as Error).message).to.match(refused);
 
             let updateError: unknown;
-            await answersWithin(
+            await within(
                 30_000,
                 live.update("id", urn, { userIds: ["1"], userLogins: [], groupIds: [] }, empty.inputs),
             ).catch((e: unknown) => (updateError = e));
@@ -324,7 +269,7 @@ for (const mode of CAPTURE_MODES) {
                     Array.from({ length: 100_000 }, (_, i) => `not-an-id-${i}`),
                 ),
             ]);
-            const checked = await answersWithin(60_000, host!.check(engine.urnOf(reg), {}, reg.inputs));
+            const checked = await within(60_000, host!.check(engine.urnOf(reg), {}, reg.inputs));
             expect(checked.failures.length).to.be.at.most(1_000);
             expect(checked.failures[0]).to.deep.equal({
                 property: "userIds[0]",

@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import { within } from "../harness/local-server";
 import { InitError, MiniEngine } from "../provider/testing/engine";
 import { HostCallError, type ProviderHost } from "../provider/testing/host";
 import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
@@ -27,19 +28,6 @@ const users = (name: string, ids: string[], extra: Record<string, unknown> = {})
     name,
     args: { userIds: ids, ...extra },
 });
-
-/** Resolves with `promise`, or fails the test if no answer comes within `ms`: a hang is a failure. */
-async function answersWithin<T>(ms: number, promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    });
-    try {
-        return await Promise.race([promise, timeout]);
-    } finally {
-        clearTimeout(timer);
-    }
-}
 
 for (const mode of CAPTURE_MODES) {
     describe(`in Pulumi's provider host, provider captured ${mode}`, function () {
@@ -287,7 +275,7 @@ for (const mode of CAPTURE_MODES) {
                 const reason = "漢".repeat(20_000);
                 const logins = Array.from({ length: 6 }, (_, i) => `josé${i}@例え.jp`);
                 const started = Date.now();
-                const [step] = await answersWithin(
+                const [step] = await within(
                     20_000,
                     engine.up(captured.register([{ name: "wide", args: { userLogins: logins, reason } }])),
                 );
@@ -301,7 +289,7 @@ for (const mode of CAPTURE_MODES) {
                 const short = "漢".repeat(3_000);
                 box.clearRequests();
                 forbidden();
-                const [partial] = await answersWithin(
+                const [partial] = await within(
                     20_000,
                     engine.up(
                         captured.register([{ name: "wide", args: { userLogins: logins, reason: short } }]),

@@ -6,12 +6,11 @@
  * `__provider`, in any response, in any error, or in anything the host printed.
  */
 import { expect } from "chai";
-import * as http from "http";
-import type { AddressInfo } from "net";
 import { SessionTermination } from "../provider";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { MiniEngine, type Step } from "../provider/testing/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
+import { startLocalServer } from "../harness/local-server";
 import { captureRegistrations } from "../provider/testing/registrations";
 import { expectNoCanary } from "./helpers";
 
@@ -136,7 +135,7 @@ for (const mode of CAPTURE_MODES)
 
         it("an origin that echoes the request back in a 202 and its request ID leaves no token in state", async () => {
             // Not Box: a gateway or debugging proxy set as the origin, repeating what it was sent.
-            const echo = http.createServer((req, res) => {
+            const echo = await startLocalServer((req, res) => {
                 req.resume();
                 req.on("end", () => {
                     const auth = String(req.headers.authorization ?? "");
@@ -144,11 +143,12 @@ for (const mode of CAPTURE_MODES)
                     res.end(JSON.stringify({ message: `ok, you sent ${auth}` }));
                 });
             });
-            await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
             const host = await captured.startHost();
             try {
-                const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-                await host.configure({ "box:accessToken": C.token, "box:baseUrl": url }, SECRET_KEYS);
+                await host.configure(
+                    { "box:accessToken": C.token, "box:baseUrl": echo.baseUrl },
+                    SECRET_KEYS,
+                );
                 const engine = new MiniEngine(host);
                 const [step] = await engine.up(
                     captured.adopt(
@@ -160,7 +160,7 @@ for (const mode of CAPTURE_MODES)
                 expectNoCanary([C.token], step.outputs, [...engine.state.values()], host.output);
             } finally {
                 await host.stop();
-                await new Promise((resolve) => echo.close(resolve));
+                await echo.close();
             }
         });
 
