@@ -81,18 +81,98 @@ function describeValue(value: unknown): string {
 
 /**
  * The one form a principal is compared and stored in: trimmed, Unicode NFC (so é typed as one code
- * point or as e + accent is one person), and lower-cased for logins, which Box compares
- * case-insensitively. Guardrails compare with the same function.
+ * point or as e + accent is one person), and for logins lower-cased (Box compares logins
+ * case-insensitively) with the domain's trailing dot dropped (`example.com.` is `example.com`, and Box
+ * stores logins without it). Guardrails compare with the same function. Idempotent.
  */
 export function canonicalEntry(kind: PrincipalKind, value: string): string {
     const text = value.trim().normalize("NFC");
-    return kind === "userLogins" ? text.toLowerCase() : text;
+    if (kind !== "userLogins") return text;
+    // Lower-casing can leave a sequence NFC would compose; normalize again so the form is stable.
+    return text.toLowerCase().normalize("NFC").replace(/\.+$/, "");
+}
+
+/**
+ * Characters a reviewer cannot see: format characters (Unicode category Cf: zero-width spaces and
+ * joiners, the soft hyphen, bidi controls that reorder what is displayed, the BOM) and the rest of
+ * Unicode's default-ignorable code points (variation selectors, fillers). A login with one is a
+ * different string to Box from the one the reviewer read, so it is refused, never silently removed.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/** Control characters (Cc) and halves of surrogate pairs (Cs): never part of a Box ID or login. */
+const CONTROL = /\p{Cc}|\p{Cs}/u;
+
+/** Names of the invisible characters most often pasted by accident, for the reason `check` gives. */
+const CHARACTER_NAMES: Readonly<Record<string, string>> = {
+    "00AD": "soft hyphen",
+    "061C": "Arabic letter mark",
+    "180E": "Mongolian vowel separator",
+    "200B": "zero width space",
+    "200C": "zero width non-joiner",
+    "200D": "zero width joiner",
+    "200E": "left-to-right mark",
+    "200F": "right-to-left mark",
+    "202A": "left-to-right embedding",
+    "202B": "right-to-left embedding",
+    "202C": "pop directional formatting",
+    "202D": "left-to-right override",
+    "202E": "right-to-left override",
+    "2060": "word joiner",
+    "2066": "left-to-right isolate",
+    "2067": "right-to-left isolate",
+    "2068": "first strong isolate",
+    "2069": "pop directional isolate",
+    FEFF: "zero width no-break space (BOM)",
+};
+
+/** "U+200B (zero width space)": the code point, and its name when it is a common one. */
+function describeCodePoint(ch: string): string {
+    const hex = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    const name = Object.prototype.hasOwnProperty.call(CHARACTER_NAMES, hex)
+        ? CHARACTER_NAMES[hex]
+        : undefined;
+    return `U+${hex}${name ? ` (${name})` : ""}`;
+}
+
+/**
+ * Why `entry` holds a character no reviewer can read, naming it and where it is; undefined if none.
+ * Invisible characters count anywhere, even where trim() would drop them (a leading BOM); control
+ * characters only inside the value, since surrounding tabs and newlines carry no meaning.
+ */
+function hiddenCharacter(entry: string): string | undefined {
+    const chars = Array.from(entry);
+    const trimmed = entry.trim();
+    const start = Array.from(entry.slice(0, entry.indexOf(trimmed))).length;
+    const end = start + Array.from(trimmed).length;
+    for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        const where = `at character ${i + 1} of ${chars.length}`;
+        if (INVISIBLE.test(ch))
+            return `contains an invisible character ${describeCodePoint(ch)} ${where}; retype the value`;
+        if (i >= start && i < end && CONTROL.test(ch))
+            return `contains a control character ${describeCodePoint(ch)} ${where}; retype the value`;
+    }
+    return undefined;
+}
+
+/** Why the domain of a login (after `@`) is malformed, e.g. an empty label; undefined if it is fine. */
+function domainProblem(login: string): string | undefined {
+    const domain = login.slice(login.lastIndexOf("@") + 1);
+    // One trailing dot is the DNS root, the same domain: canonicalEntry drops it.
+    const labels = (domain.endsWith(".") ? domain.slice(0, -1) : domain).split(".");
+    if (labels.some((label) => label === "")) {
+        return `has an empty part in its domain ${JSON.stringify(domain.slice(0, 80))}`;
+    }
+    return undefined;
 }
 
 function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; reason?: string } {
     if (typeof entry !== "string") {
         return { reason: `must be a string, got ${describeValue(entry)}` };
     }
+    // Before trimming: trim() would silently drop a leading BOM (U+FEFF) the reviewer never saw.
+    const hidden = hiddenCharacter(entry);
+    if (hidden) return { reason: hidden };
     const trimmed = entry.trim();
     if (trimmed === "") {
         return { reason: "must not be empty" };
@@ -101,11 +181,23 @@ function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; r
         if (trimmed.length > MAX_LOGIN_LENGTH || !LOGIN_PATTERN.test(trimmed)) {
             return { reason: `must be an email address (a Box login), got ${describeValue(entry)}` };
         }
+        const domain = domainProblem(trimmed);
+        if (domain) return { reason: domain };
         return { value: canonicalEntry(kind, trimmed) };
     }
     if (!ID_PATTERN.test(trimmed)) {
         const hint = LOGIN_PATTERN.test(trimmed) && kind === "userIds" ? "; put logins in userLogins" : "";
         return { reason: `must be a Box ID made of digits, got ${describeValue(entry)}${hint}` };
+    }
+    // Refused rather than stripped: Box IDs are strings that never start with 0, so a zero-padded
+    // value came from somewhere other than Box (a spreadsheet, a typo), and guessing "42" for "0042"
+    // could cut off someone nobody reviewed.
+    if (trimmed.startsWith("0")) {
+        const meant = trimmed.replace(/^0+/, "");
+        const guess = meant ? ` (${JSON.stringify(meant.slice(0, 40))} if that is the one meant)` : "";
+        return {
+            reason: `must not start with 0, got ${describeValue(entry)}: no Box ID does. Copy the ID exactly as Box shows it${guess}; a zero-padded ID is refused, not guessed at`,
+        };
     }
     return { value: trimmed };
 }
