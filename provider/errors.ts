@@ -32,6 +32,24 @@ export function initError(error: Error, name: string, message: string): void {
     error.message = message;
 }
 
+/**
+ * Box's text as it may appear in what `pulumi up` prints: control characters (terminal escapes, line
+ * breaks that would fake another line of the report) become spaces.
+ */
+export function printable(text: string): string {
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    return String(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+}
+
+/** An identifier from Box's answer (a code, a request ID): only the characters such identifiers use. */
+function boxToken(value: unknown): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    const clean = String(value)
+        .replace(/[^A-Za-z0-9_.:-]/g, "")
+        .slice(0, 100);
+    return clean === "" ? undefined : clean;
+}
+
 /** A non-2xx answer from Box's API. */
 export class BoxApiError extends Error {
     /** HTTP status of Box's answer. */
@@ -59,9 +77,9 @@ export class BoxApiError extends Error {
         hint?: string;
     }) {
         const body = fields.body ?? {};
-        const requestId = body.request_id ?? fields.requestId;
-        const code = body.code;
-        const text = body.message ?? fields.detail ?? "no error message in Box's answer";
+        const requestId = boxToken(body.request_id ?? fields.requestId);
+        const code = boxToken(body.code);
+        const text = printable(body.message ?? fields.detail ?? "no error message in Box's answer");
         const id = requestId ? ` (request ID ${requestId})` : "";
         const hint = fields.hint ? ` ${fields.hint}` : "";
         const message = `Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`;
@@ -69,7 +87,7 @@ export class BoxApiError extends Error {
         initError(this, "BoxApiError", message);
         this.status = fields.status;
         this.code = code;
-        this.boxMessage = body.message ?? fields.detail;
+        this.boxMessage = text;
         this.requestId = requestId;
         this.helpUrl = body.help_url;
         this.contextInfo = body.context_info;
@@ -150,9 +168,9 @@ export class BoxOAuthError extends Error {
         hint?: string;
         endpoint?: string;
     }) {
-        const desc = fields.description ? `: ${fields.description}` : "";
+        const desc = fields.description ? `: ${printable(fields.description)}` : "";
         const at = fields.endpoint ? ` [${fields.endpoint}]` : "";
-        const message = `Box OAuth error ${fields.error}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}${at}`;
+        const message = `Box OAuth error ${printable(fields.error)}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}${at}`;
         super(message);
         initError(this, "BoxOAuthError", message);
         this.error = fields.error;

@@ -38,6 +38,15 @@ export interface ProtectedHit {
     value: string;
 }
 
+/**
+ * The form protection compares in: canonical, then compatibility-folded (NFKC: fullwidth letters, ſ)
+ * and case-folded through upper case (ı, ß). Looser than how principals are stored on purpose: a
+ * look-alike of a protected login is refused rather than sent.
+ */
+function protectionKey(kind: PrincipalKind, value: string): string {
+    return canonicalEntry(kind, value).normalize("NFKC").toUpperCase().toLowerCase();
+}
+
 /** Entries of `props` that name a protected principal, compared canonically. Shared with the policy pack. */
 export function protectedHits(
     props: Props,
@@ -45,10 +54,10 @@ export function protectedHits(
 ): ProtectedHit[] {
     const hits: ProtectedHit[] = [];
     for (const kind of PRINCIPAL_KINDS) {
-        const canonical = (guarded[kind] ?? []).map((v) => canonicalEntry(kind, v));
-        if (!canonical.length) continue;
+        const keys = (guarded[kind] ?? []).map((v) => protectionKey(kind, v));
+        if (!keys.length) continue;
         for (const { index, value } of entriesOf(props, kind)) {
-            if (canonical.includes(canonicalEntry(kind, value))) hits.push({ kind, index, value });
+            if (keys.includes(protectionKey(kind, value))) hits.push({ kind, index, value });
         }
     }
     return hits;

@@ -52,13 +52,28 @@ export interface ProtectedPrincipalsPolicyOptions extends PolicyOptions {
     groupIds?: string[];
 }
 
-/** Runs `validate` only for SessionTermination resources, with code options overridden by policy config. */
+/**
+ * Whether a resource terminates Box sessions: a `SessionTermination`, or any dynamic resource that
+ * names principals. The provider module is public, so a stack could register it under another type
+ * name (`new pulumi.dynamic.Resource(provider, ...)`); a central rule must not be that easy to step around.
+ */
+export function isSessionTermination(args: Pick<ResourceValidationArgs, "type" | "props">): boolean {
+    if (args.type === SESSION_TERMINATION_TYPE) return true;
+    if (!args.type.startsWith("pulumi-nodejs:dynamic")) return false;
+    const props = args.props ?? {};
+    return (
+        PRINCIPAL_KINDS.some((kind) => kind in props) ||
+        String(props.__provider ?? "").includes("terminate_sessions")
+    );
+}
+
+/** Runs `validate` only for resources that terminate sessions, with code options overridden by policy config. */
 function forSessionTerminations<T extends object>(
     options: T,
     validate: (props: Record<string, unknown>, options: T, report: ReportViolation) => void,
 ): (args: ResourceValidationArgs, report: ReportViolation) => void {
     return (args, report) => {
-        if (args.type !== SESSION_TERMINATION_TYPE) return;
+        if (!isSessionTermination(args)) return;
         let config: Partial<T> = {};
         try {
             config = args.getConfig<Partial<T>>() ?? {};

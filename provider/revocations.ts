@@ -16,7 +16,7 @@ export interface Revocation {
     name: string;
     /** Why, for the audit trail (a ticket, who asked). Required: every revocation needs one. */
     reason: string;
-    /** Box user IDs (strings of digits; unquoted whole numbers in YAML are accepted and converted). */
+    /** Box user IDs, quoted (an unquoted YAML number is refused: `007` would be read as 7). */
     userIds?: string[];
     /** Box user logins (email addresses). */
     userLogins?: string[];
@@ -91,17 +91,20 @@ export function parseRevocations(text: string, source: string): Revocation[] {
         const lists: Pick<Revocation, "userIds" | "userLogins" | "groupIds"> = {};
         for (const key of LISTS) {
             const value = entry[key];
-            if (value === undefined || value === null) continue;
+            if (value === undefined) continue;
             if (!Array.isArray(value)) {
                 problems.push(`${where}.${key} must be a list`);
                 continue;
             }
             value.forEach((v: unknown, i: number) => {
-                // YAML reads unquoted IDs as numbers; Box IDs are strings, so whole numbers are converted.
-                const ok =
-                    typeof v === "string" ||
-                    (key !== "userLogins" && Number.isSafeInteger(v) && (v as number) >= 0);
-                if (!ok) problems.push(`${where}.${key}[${i}] must be a string, got ${JSON.stringify(v)}`);
+                // Not converted: YAML reads 007, 0x10 and 1e3 as the numbers 7, 16 and 1000, so the person
+                // cut off would not be the one the reviewer read.
+                if (typeof v === "number")
+                    problems.push(
+                        `${where}.${key}[${i}] must be a quoted string: YAML read it as the number ${v}; write "${v}" only if that is the ID`,
+                    );
+                else if (typeof v !== "string")
+                    problems.push(`${where}.${key}[${i}] must be a quoted string`);
             });
             lists[key] = value.map(String);
         }
@@ -109,6 +112,13 @@ export function parseRevocations(text: string, source: string): Revocation[] {
             problems.push(`${where} names nobody: give userIds, userLogins or groupIds`);
         result.push({ name: String(name), reason: String(entry.reason), ...lists });
     });
+    // Like check: the first 100 problems and a count, so a bad paste does not become a wall of text.
+    if (problems.length > 100)
+        problems.splice(
+            100,
+            problems.length,
+            `${source}: and ${problems.length - 100} more problems not listed`,
+        );
     if (problems.length) throw new RevocationsFileError(problems);
     return result;
 }

@@ -369,8 +369,46 @@ function list(name: SettingName, config: RawSettings, env: Record<string, string
 }
 
 /**
+ * A protected list: stack config and the environment together (a safety list must not shrink because
+ * a second source names it too), every entry checked, since a mistyped entry would protect nobody
+ * without a word: IDs are digits, logins hold an `@`.
+ */
+function protectedList(
+    name: SettingName,
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): string[] {
+    const s = SETTINGS.find((x) => x.name === name)!;
+    const entries = [...list(name, config, {}), ...list(name, {}, { [s.envVar]: env[s.envVar] })];
+    for (const entry of entries) {
+        const ok = name === "protectedUserLogins" ? /^[^@\s]+@[^@\s]+$/.test(entry) : /^[0-9]+$/.test(entry);
+        if (!ok) {
+            throw new BoxSettingsError(
+                `${where(name)} holds ${JSON.stringify(entry)}, which is not a Box ${name === "protectedUserLogins" ? "login" : "ID"}; ` +
+                    `list entries as ["a", "b"] or a,b`,
+            );
+        }
+    }
+    return [...new Set(entries)];
+}
+
+/** Where a protected list came from: one source, or both. */
+function protectedSourceOf(
+    name: SettingName,
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): string {
+    const s = SETTINGS.find((x) => x.name === name)!;
+    const inConfig = config[name] !== undefined && config[name] !== "";
+    const inEnv = env[s.envVar] !== undefined && env[s.envVar] !== "";
+    if (inConfig && inEnv) return `${s.configKey} (stack config) / ${s.envVar} (environment)`;
+    return sourceOf(name, config, env);
+}
+
+/**
  * Resolves the guardrails `check` applies. Needs no credential, so it works in a pull request's
- * preview. Stack config wins over the environment, setting by setting (none of these is a credential).
+ * preview. Stack config wins over the environment, setting by setting (none of these is a credential),
+ * except the protected lists, which take both.
  */
 export function resolveGuardrails(
     config: RawSettings,
@@ -378,14 +416,14 @@ export function resolveGuardrails(
 ): GuardrailSettings {
     const out: GuardrailSettings = {
         protected: {
-            userIds: list("protectedUserIds", config, env),
-            userLogins: list("protectedUserLogins", config, env),
-            groupIds: list("protectedGroupIds", config, env),
+            userIds: protectedList("protectedUserIds", config, env),
+            userLogins: protectedList("protectedUserLogins", config, env),
+            groupIds: protectedList("protectedGroupIds", config, env),
         },
         protectedSource: {
-            userIds: sourceOf("protectedUserIds", config, env),
-            userLogins: sourceOf("protectedUserLogins", config, env),
-            groupIds: sourceOf("protectedGroupIds", config, env),
+            userIds: protectedSourceOf("protectedUserIds", config, env),
+            userLogins: protectedSourceOf("protectedUserLogins", config, env),
+            groupIds: protectedSourceOf("protectedGroupIds", config, env),
         },
         maxNewPrincipals: integer("maxNewPrincipals", config, env, 1, 10_000_000),
         maxNewPrincipalsSource: sourceOf("maxNewPrincipals", config, env),

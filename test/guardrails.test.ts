@@ -62,6 +62,38 @@ describe("guardrails (pure)", () => {
         ]);
     });
 
+    it("protects against look-alikes too: fullwidth letters, long s, dotless i", () => {
+        const g = resolveGuardrails(
+            { protectedUserLogins: "ceo@example.com,sam@example.com,it@example.com" },
+            {},
+        );
+        const news = {
+            userLogins: ["ｃｅｏ@example.com", "ſam@example.com", "ıt@example.com", "bob@example.com"],
+        };
+        expect(applyGuardrails({}, news, g).map((f) => f.property)).to.deep.equal([
+            "userLogins[0]",
+            "userLogins[1]",
+            "userLogins[2]",
+        ]);
+    });
+
+    it("takes protected lists from stack config and the environment together, and refuses a mistyped entry", () => {
+        const g = resolveGuardrails({ protectedUserIds: "999" }, { BOX_PROTECTED_USER_IDS: "11111111" });
+        expect(g.protected.userIds).to.deep.equal(["999", "11111111"]);
+        expect(g.protectedSource.userIds).to.equal(
+            "box:protectedUserIds (stack config) / BOX_PROTECTED_USER_IDS (environment)",
+        );
+        for (const bad of ['["11111111,22222222"]', "11111111;22222222", "ceo@example.com"]) {
+            expect(() => resolveGuardrails({ protectedUserIds: bad }, {}), bad).to.throw(
+                BoxSettingsError,
+                /^box:protectedUserIds \/ BOX_PROTECTED_USER_IDS holds .* which is not a Box ID/,
+            );
+        }
+        expect(() => resolveGuardrails({}, { BOX_PROTECTED_USER_LOGINS: "ceo" })).to.throw(
+            /which is not a Box login/,
+        );
+    });
+
     it("counts only principals new since the previous inputs, canonically", () => {
         const olds = { userIds: ["1", "2"], userLogins: ["a@x.io"] };
         const news = { userIds: ["2", "1", "3"], userLogins: ["A@X.io", "b@x.io"], groupIds: ["9"] };

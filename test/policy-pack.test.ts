@@ -85,6 +85,18 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
         expect(await violations(policy, { userIds: ["1", "2"] }, { config: { max: 5 } })).to.deep.equal([]);
     });
 
+    it("cannot be stepped around by registering the provider under another type name", async () => {
+        const policy = protectedPrincipalsPolicy({ userIds: ["11111111"] });
+        for (const type of ["pulumi-nodejs:dynamic:Resource", "pulumi-nodejs:dynamic/box:Offboard"]) {
+            expect(await violations(policy, { userIds: ["11111111"] }, { type }), type).to.deep.equal([
+                'userIds[0] "11111111" is protected and may not be cut off',
+            ]);
+        }
+        expect(
+            await violations(policy, { bucket: "x" }, { type: "pulumi-nodejs:dynamic:Resource" }),
+        ).to.deep.equal([]);
+    });
+
     it("the example pack refuses what the organization's rules refuse", async () => {
         aliasPackageToSources();
         const { policies } = require(

@@ -88,6 +88,42 @@ describe("from npm: the test kit and the emulator command in an empty project", 
         expect([out.left, out.leaked]).to.deep.equal([0, false]);
     });
 
+    it("every subpath type-checks in a user's TypeScript project with moduleResolution node (Pulumi's template)", () => {
+        fs.writeFileSync(
+            path.join(pkg.project, "uses-every-subpath.ts"),
+            [
+                'import { SessionTermination } from "pulumi-box-session-termination";',
+                'import { createTestStack, startBoxEmulator } from "pulumi-box-session-termination/testing";',
+                'import { loadRevocations } from "pulumi-box-session-termination/revocations";',
+                'import { reasonPolicy } from "pulumi-box-session-termination/policy";',
+                "export const used = [SessionTermination, createTestStack, startBoxEmulator, loadRevocations, reasonPolicy];",
+            ].join("\n"),
+        );
+        fs.writeFileSync(
+            path.join(pkg.project, "tsconfig.json"),
+            JSON.stringify({
+                compilerOptions: {
+                    target: "ES2020",
+                    module: "commonjs",
+                    moduleResolution: "node",
+                    strict: true,
+                    skipLibCheck: true,
+                    noEmit: true,
+                },
+                files: ["uses-every-subpath.ts"],
+            }),
+        );
+        try {
+            execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pkg.project], {
+                encoding: "utf8",
+            });
+        } catch (err) {
+            expect.fail(
+                `a subpath does not resolve for TypeScript:\n${String((err as { stdout?: string }).stdout)}`,
+            );
+        }
+    });
+
     it("pulumi-box-emulator from node_modules/.bin prints its URL and token, and answers a valid request with 202", async () => {
         const bin = path.join(pkg.project, "node_modules", ".bin", "pulumi-box-emulator");
         const child = spawn(bin, ["--port", "0", "--token", "tok_fixed_for_kit_test"], {

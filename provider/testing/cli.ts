@@ -33,7 +33,16 @@ async function main(): Promise<void> {
     if (options.jwtConfigFile) {
         const jwt = createTestJwtApp();
         apps.push(jwt.app);
-        fs.writeFileSync(options.jwtConfigFile, jwt.configJson, { mode: 0o600 });
+        // Never over an existing file: it could be someone's real Box app config.
+        try {
+            fs.writeFileSync(options.jwtConfigFile, jwt.configJson, { mode: 0o600, flag: "wx" });
+        } catch (err) {
+            if ((err as { code?: string }).code === "EEXIST")
+                throw new Error(`--jwt-config ${options.jwtConfigFile} exists; name a new file`, {
+                    cause: err,
+                });
+            throw err;
+        }
         lines.push(
             "",
             `JWT app: its Box config file is ${options.jwtConfigFile}`,
