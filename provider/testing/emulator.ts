@@ -159,6 +159,7 @@ async function serve(state: ServerState, req: http.IncomingMessage, res: http.Se
             `[not recorded: over ${state.maxBodyBytes} bytes]`,
         );
         record.status = 413;
+        record.requestId = requestId;
         send(
             res,
             clientError(413, `Request body exceeds ${state.maxBodyBytes} bytes`, requestId),
@@ -202,9 +203,11 @@ async function serve(state: ServerState, req: http.IncomingMessage, res: http.Se
         }
         record.token = answer.token;
         record.status = answer.status;
+        record.requestId = requestId;
         send(res, answer, requestId);
     } catch {
         record.status = 500;
+        record.requestId = requestId;
         failClosed(res, requestId);
     }
 }

@@ -33,6 +33,12 @@ export interface RecordedRequest {
     token?: string;
     /** The status the emulator answered, or 0 for a dropped connection. */
     status: number;
+    /**
+     * The `box-request-id` the emulator answered with (also the `request_id` of an error body), so a
+     * test can match what a program reports or records against the request it names. Absent for a
+     * dropped connection and for answers Node's HTTP layer gives before a request is read.
+     */
+    requestId?: string;
 }
 
 /** What {@link RequestLog.accepted} lists: one termination Box acted on. */
