@@ -10,6 +10,13 @@
  */
 export const MAX_MESSAGE_CHARS = 1000;
 
+/**
+ * The most Box request IDs one create or update records in `requestIds`; `requestCount` counts them
+ * all. A bulk run of 20,000 logins makes 40 requests with the defaults, but isolation or a small
+ * batch size can make thousands, and state is shipped in every later deployment.
+ */
+export const MAX_REQUEST_IDS = 100;
+
 /** The most failures `check` reports one by one; the rest are counted in one more line. */
 export const MAX_CHECK_FAILURES = 100;
 

@@ -13,6 +13,7 @@
  */
 import { boundText, fitsThroughHost, MAX_TRAILER_BYTES } from "./host-limits";
 import { initError } from "./errors";
+import type { RefusedPrincipal } from "./isolation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 import { countPrincipals } from "./validation";
 
@@ -43,6 +44,41 @@ export function describePrincipals(p: Principals, limit = 20): string {
     return parts.length ? parts.join("; ") : "none";
 }
 
+/** How Box refused a principal, as `404 not_found, request ID abc`. */
+function refusalText(r: RefusedPrincipal): string {
+    const id = r.requestId ? `, request ID ${r.requestId}` : "";
+    return `${r.status}${r.code ? ` ${r.code}` : ""}${id}`;
+}
+
+/**
+ * "userIds 99 (404 not_found, request ID r1); userLogins a@b.c (404 not_found, request ID r2)", listing
+ * at most `limit` per kind: who Box refused, with what a Box support case needs.
+ */
+export function describeRefused(refused: readonly RefusedPrincipal[], limit = 20): string {
+    const parts: string[] = [];
+    for (const kind of PRINCIPAL_KINDS) {
+        // In the order state and previews use: IDs by number (shorter first), logins by code unit.
+        const byLength = kind === "userLogins" ? () => 0 : (a: string, b: string) => a.length - b.length;
+        const list = refused
+            .filter((r) => r.kind === kind)
+            .sort(
+                (a, b) => byLength(a.value, b.value) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+            );
+        if (!list.length) continue;
+        const shown = list
+            .slice(0, limit)
+            .map((r) => `${r.value} (${refusalText(r)})`)
+            .join(", ");
+        parts.push(`${kind} ${shown}${list.length > limit ? ` and ${list.length - limit} more` : ""}`);
+    }
+    return parts.length ? parts.join("; ") : "none";
+}
+
+/** The distinct answers Box refused with, as "404 not_found" or "404 not_found, 400 bad_request". */
+function refusalKinds(refused: readonly RefusedPrincipal[]): string {
+    return [...new Set(refused.map((r) => `${r.status}${r.code ? ` ${r.code}` : ""}`))].join(", ");
+}
+
 /** What a partial failure reports and, when it fits, records. */
 export interface PartialReport {
     /** The lines the user sees (the engine's init-error reasons, or the message without `id`). */
@@ -55,10 +91,12 @@ export interface PartialReport {
 export interface PartialFailureFields {
     /** Principals Box accepted. */
     accepted: Principals;
-    /** Principals Box did not accept (failed, or never sent after the run stopped). */
+    /** Principals Box did not accept (refused, or never sent after the run stopped). */
     notDone: Principals;
-    /** The failure that stopped the run. */
-    cause: Error;
+    /** The failure that stopped the run, if one did (anything but a 400 or 404). */
+    cause?: Error;
+    /** Principals Box refused named alone: it does not know them. Each is also in `notDone`. */
+    refused?: readonly RefusedPrincipal[];
     /** The resource's ID, which tells Pulumi the resource exists. */
     id: string;
     /** The true state to record, without `__provider`. */
@@ -69,31 +107,42 @@ export interface PartialFailureFields {
     budget?: number;
 }
 
-/** Ways to shrink a report, most faithful first: the real provider text, then the stand-in; then shorter lists. */
-const LADDER: ReadonlyArray<{ provider: "real" | "stand-in"; listed: number }> = [
-    { provider: "real", listed: 20 },
-    { provider: "stand-in", listed: 20 },
-    { provider: "stand-in", listed: 3 },
+/**
+ * Ways to shrink a report, most faithful first: the real provider text, then the stand-in; then
+ * shorter lists; then state without Box's request IDs (their count stays), which only link the
+ * record to Box's logs and are worth less than recording who was terminated.
+ */
+const LADDER: ReadonlyArray<{ provider: "real" | "stand-in"; listed: number; requestIds: boolean }> = [
+    { provider: "real", listed: 20, requestIds: true },
+    { provider: "stand-in", listed: 20, requestIds: true },
+    { provider: "stand-in", listed: 3, requestIds: true },
+    { provider: "stand-in", listed: 3, requestIds: false },
 ];
 
 /** The most bytes Box's or the network's explanation may take in a report. */
 const MAX_CAUSE_BYTES = 4_000;
 
 function reasonLines(
-    accepted: Principals,
-    notDone: Principals,
-    cause: string,
+    fields: PartialFailureFields,
+    cause: string | undefined,
     listed: number,
     recorded: boolean,
 ): string[] {
-    const next = recorded
-        ? "Pulumi state records only the terminated principals. Fix the cause above, then run `pulumi up` again: it sends only the principals not terminated."
-        : "This partial result is too large to record in Pulumi state, so nothing was recorded: the next `pulumi up` sends every principal again, which is harmless for those already terminated.";
+    const refused = fields.refused ?? [];
+    const next = !recorded
+        ? "This partial result is too large to record in Pulumi state, so nothing was recorded: the next `pulumi up` sends every principal again, which is harmless for those already terminated."
+        : cause === undefined
+          ? "Pulumi state records only the terminated principals. Remove or correct the principals Box does not know (a deleted user, a mistyped login, a merged group): until then every `pulumi up` sends only them, and fails naming them again."
+          : "Pulumi state records only the terminated principals. Fix the cause above, then run `pulumi up` again: it sends only the principals not terminated.";
+    const why =
+        cause ??
+        `Box does not know ${refused.length} principal(s): it refused each of them named alone (${refusalKinds(refused)}). Every other principal was terminated.`;
     return [
-        `Box accepted the termination for ${countPrincipals(accepted)} principal(s) but not for ${countPrincipals(notDone)}.`,
-        `Cause: ${cause}`,
-        `Terminated: ${describePrincipals(accepted, listed)}`,
-        `Not terminated: ${describePrincipals(notDone, listed)}`,
+        `Box accepted the termination for ${countPrincipals(fields.accepted)} principal(s) but not for ${countPrincipals(fields.notDone)}.`,
+        `Cause: ${why}`,
+        ...(refused.length ? [`Unknown to Box (refused alone): ${describeRefused(refused, listed)}`] : []),
+        `Terminated: ${describePrincipals(fields.accepted, listed)}`,
+        `Not terminated: ${describePrincipals(fields.notDone, listed)}`,
         next,
     ];
 }
@@ -104,16 +153,17 @@ function reasonLines(
  */
 export function planPartialReport(fields: PartialFailureFields): PartialReport {
     const budget = fields.budget ?? MAX_TRAILER_BYTES;
-    const cause = boundText(fields.cause.message, MAX_CAUSE_BYTES);
+    const cause = fields.cause ? boundText(fields.cause.message, MAX_CAUSE_BYTES) : undefined;
     for (const step of LADDER) {
         const provider = step.provider === "real" ? fields.providerText : READ_DELETE_PROVIDER;
         if (typeof provider !== "string") continue;
-        const properties = { ...fields.properties, __provider: provider };
-        const reasons = reasonLines(fields.accepted, fields.notDone, cause, step.listed, true);
+        const properties: Props = { ...fields.properties, __provider: provider };
+        if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
+        const reasons = reasonLines(fields, cause, step.listed, true);
         const shape = { message: reasons.join("\n"), id: fields.id, properties, reasons };
         if (fitsThroughHost(shape, budget)) return { reasons, properties };
     }
-    return { reasons: reasonLines(fields.accepted, fields.notDone, cause, 3, false) };
+    return { reasons: reasonLines(fields, cause, 3, false) };
 }
 
 /**
@@ -129,12 +179,15 @@ export class TerminationIncompleteError extends Error {
     readonly reasons: string[];
     /** Principals Box accepted. */
     readonly accepted: Principals;
-    /** Principals Box did not accept (failed or never sent). */
+    /** Principals Box did not accept (refused, or never sent). */
     readonly notDone: Principals;
+    /** Principals Box refused named alone, with its code and request ID: it does not know them. */
+    readonly refused: readonly RefusedPrincipal[];
 
     /**
      * Plans the report (see {@link planPartialReport}); `cause` is the first failure that stopped the
-     * run, `properties` the true state without `__provider`, `providerText` the resource's `__provider`.
+     * run (if one did), `refused` the principals Box refused alone, `properties` the true state without
+     * `__provider`, `providerText` the resource's `__provider`.
      */
     constructor(fields: PartialFailureFields) {
         const report = planPartialReport(fields);
@@ -149,10 +202,93 @@ export class TerminationIncompleteError extends Error {
         this.reasons = report.reasons;
         this.accepted = fields.accepted;
         this.notDone = fields.notDone;
+        this.refused = fields.refused ?? [];
     }
 
     /** Diagnostic fields only; `properties` holds no secret but is left out to keep logs short. */
     toJSON(): Record<string, unknown> {
         return { name: this.name, message: this.message, id: this.id, reasons: this.reasons };
+    }
+}
+
+/** What is known about a termination Box accepted for no one, with at least one principal it refused alone. */
+export interface RefusedFields {
+    /** Every principal the step meant to terminate (none was). */
+    notDone: Principals;
+    /** Principals Box refused named alone. */
+    refused: readonly RefusedPrincipal[];
+    /** Whether the run stopped early, after refusals alone with nothing accepted (see isolation.ts). */
+    refusedEverything: boolean;
+    /** Principals named in at least one request. */
+    tried: number;
+    /** A failure that stopped the run besides, if any. */
+    cause?: Error;
+    /** Box's first refusal, quoted first: Box's own status, code, message and request ID. */
+    firstRefusal?: Error;
+}
+
+/**
+ * The lines for a step in which Box accepted no one and refused someone alone. Nothing is recorded
+ * (Pulumi keeps the previous state), so the message is what the user sees: it names whom Box refused.
+ */
+export function refusedLines(f: RefusedFields, listed = 20): string[] {
+    const total = countPrincipals(f.notDone);
+    const untried = total - f.tried;
+    const neverSent = untried > 0 ? ` ${untried} more were never sent.` : "";
+    const lines: string[] = [];
+    // Box's own words first, as for any other failed request (docs/troubleshooting.md goes by them).
+    const first = f.cause ?? f.firstRefusal;
+    if (first) lines.push(boundText(first.message, MAX_CAUSE_BYTES));
+    if (f.cause) {
+        lines.push(`Box also refused, named alone: ${describeRefused(f.refused, listed)}`);
+    } else if (f.refusedEverything) {
+        lines.push(
+            `Box knew none of the ${f.tried} principal(s) tried: it refused every request (${refusalKinds(f.refused)}), ` +
+                `including ${f.refused.length} principals named alone from across the list, so it was asked no more.${neverSent}`,
+        );
+        lines.push(
+            "Check that box:baseUrl and the credentials are those of the enterprise these users and groups belong to; if they are, these principals no longer exist in Box.",
+        );
+        lines.push(`Refused alone: ${describeRefused(f.refused, listed)}`);
+    } else {
+        lines.push(
+            `Box knew none of the ${f.tried} principal(s) tried: it refused each of them named alone (${refusalKinds(f.refused)}), so Box does not know them.${neverSent}`,
+        );
+        lines.push(`Unknown to Box (refused alone): ${describeRefused(f.refused, listed)}`);
+        lines.push(
+            "Remove or correct them (a deleted user, a mistyped login, a merged group), or check that box:baseUrl and the credentials are those of their enterprise.",
+        );
+    }
+    lines.push(`Not terminated: ${describePrincipals(f.notDone, listed)}`);
+    lines.push("Nothing was recorded: the next `pulumi up` sends these principals again.");
+    return lines;
+}
+
+/**
+ * A termination Box accepted for no one, having refused at least one principal named alone (404 or
+ * 400): Box does not know it, or, when it refused everyone tried, these credentials or this base URL
+ * belong to another enterprise. Carries no `id`, so Pulumi records nothing and shows the message.
+ */
+export class TerminationRefusedError extends Error {
+    /** Principals Box refused named alone, with its code and request ID. */
+    readonly refused: readonly RefusedPrincipal[];
+    /** Principals not terminated: everyone the step meant to terminate. */
+    readonly notDone: Principals;
+    /** True when the run stopped early because Box refused everything tried. */
+    readonly refusedEverything: boolean;
+
+    /** Builds the message from what the run learned (see {@link refusedLines}). */
+    constructor(fields: RefusedFields) {
+        const message = refusedLines(fields).join("\n");
+        super(message);
+        initError(this, "TerminationRefusedError", message);
+        this.refused = fields.refused;
+        this.notDone = fields.notDone;
+        this.refusedEverything = fields.refusedEverything;
+    }
+
+    /** Diagnostic fields only. */
+    toJSON(): Record<string, unknown> {
+        return { name: this.name, message: this.message, refused: this.refused };
     }
 }

@@ -8,6 +8,8 @@
  *   create    → POST /2.0/users/terminate_sessions  {"user_ids": [...], "user_logins": [...]}
  *               POST /2.0/groups/terminate_sessions {"group_ids": [...]}   (each only when needed)
  *   update    → the same two calls, with only the principals added since the last state; none if none
+ *               (create and update alike: a request Box refuses with 400 or 404 is split until the
+ *               principals Box does not know are found, so they never hold back anyone else)
  *   read      → nothing sent; Box has no record to read back, so state is returned as it is
  *   delete    → nothing sent; Box cannot restore a terminated session
  *
@@ -25,9 +27,9 @@ import { applyGuardrails } from "./guardrails";
 import { MAX_CHECK_FAILURES } from "./limits";
 import { resolveGuardrails, SETTINGS, type RawSettings } from "./settings";
 import { errorForHost } from "./host-limits";
-import { TerminationIncompleteError } from "./partial-failure";
+import { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
-import { asProps, outputsOf, principalsToSend, recordOf } from "./state";
+import { asProps, outputsOf, principalsToSend, recordOf, type TerminationRecord } from "./state";
 import type { Principals, SessionTerminationOutputs } from "./types";
 import {
     addedPrincipals,
@@ -54,22 +56,48 @@ async function send(principals: Principals): Promise<{ outcome: TerminationOutco
     return { outcome, startedAt };
 }
 
+/** Whether Box left anyone out: a failure that stopped the run, or principals it refused alone. */
+function failed(outcome: TerminationOutcome): boolean {
+    return outcome.error !== undefined || outcome.refused.length > 0;
+}
+
 /**
- * Decides what a failed termination means for state. Nothing accepted: rethrow, so Pulumi records no
- * change. Some accepted: a {@link TerminationIncompleteError} carrying `id` and the true properties,
- * when they can travel out of the provider host (partial-failure.ts).
+ * Decides what a failed termination means for state. Nothing accepted: an error without `id`, so
+ * Pulumi records no change (the run's own error as it was when no one was refused alone, so its type
+ * and text reach the user unchanged). Some accepted: a {@link TerminationIncompleteError} carrying `id`
+ * and the true properties, when they can travel out of the provider host (partial-failure.ts).
  */
 function failure(outcome: TerminationOutcome, id: string, properties: Props, providerText: unknown): Error {
-    const cause = outcome.error ?? new Error("termination failed");
-    if (isEmpty(outcome.accepted)) return cause;
+    if (isEmpty(outcome.accepted)) {
+        if (outcome.refused.length === 0) return outcome.error ?? new Error("termination failed");
+        return new TerminationRefusedError({
+            notDone: outcome.notDone,
+            refused: outcome.refused,
+            refusedEverything: outcome.refusedEverything,
+            tried: outcome.tried,
+            cause: outcome.error,
+            firstRefusal: outcome.firstRefusal,
+        });
+    }
     return new TerminationIncompleteError({
         accepted: outcome.accepted,
         notDone: outcome.notDone,
-        cause,
+        cause: outcome.error,
+        refused: outcome.refused,
         id,
         properties,
         providerText,
     });
+}
+
+/** What state records about the requests of this create or update. */
+function recordOfOutcome(outcome: TerminationOutcome, startedAt: string): TerminationRecord {
+    return {
+        message: summarizeMessages(outcome.messages),
+        terminatedAt: startedAt,
+        requestIds: outcome.requestIds,
+        requestCount: outcome.messages.length,
+    };
 }
 
 /**
@@ -127,8 +155,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
             const principals = wanted.principals;
             const id = crypto.randomUUID();
             const { outcome, startedAt } = await send(principals);
-            const record = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
-            if (outcome.error) {
+            const record = recordOfOutcome(outcome, startedAt);
+            if (failed(outcome)) {
                 const recorded = outputsOf(inputs, outcome.accepted, record);
                 throw failure(outcome, id, recorded, asProps(inputs).__provider);
             }
@@ -161,8 +189,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
                 return { outs: outputsOf(news, after, recordOf(olds)) };
             }
             const { outcome, startedAt } = await send(added);
-            const latest = { message: summarizeMessages(outcome.messages), terminatedAt: startedAt };
-            if (outcome.error) {
+            const latest = recordOfOutcome(outcome, startedAt);
+            if (failed(outcome)) {
                 // State keeps every declared principal except the additions Box did not accept.
                 const recorded = subtractPrincipals(after, outcome.notDone);
                 throw failure(outcome, id, outputsOf(news, recorded, latest), asProps(news).__provider);

@@ -73,6 +73,14 @@ export class SessionTermination extends pulumi.dynamic.Resource {
     declare readonly message: pulumi.Output<string>;
     /** ISO-8601 time at which the most recent termination was sent to Box. */
     declare readonly terminatedAt: pulumi.Output<string>;
+    /**
+     * Box's request IDs (`box-request-id`) of the requests Box accepted in the most recent create or
+     * update that sent anything: quote them to Box support, or find them in Box's logs. At most 100;
+     * `requestCount` counts them all. Updates that send nothing keep them as they were.
+     */
+    declare readonly requestIds: pulumi.Output<string[] | undefined>;
+    /** How many requests Box accepted in that create or update. */
+    declare readonly requestCount: pulumi.Output<number | undefined>;
 
     /**
      * Declares a termination.
@@ -94,6 +102,8 @@ export class SessionTermination extends pulumi.dynamic.Resource {
                 // Seeded so Pulumi exposes them as outputs; the provider fills them in.
                 message: undefined,
                 terminatedAt: undefined,
+                requestIds: undefined,
+                requestCount: undefined,
             },
             opts,
             "box",

@@ -1,6 +1,7 @@
 /**
  * What a `SessionTermination` writes to state, built from whatever the engine hands the provider:
- * inputs that skipped `check`, state written by an older version (no `message` or `terminatedAt`),
+ * inputs that skipped `check`, state written by an older version (no `message`, `terminatedAt`,
+ * `requestIds` or `requestCount`),
  * extra or missing fields, `undefined` values. Pure.
  *
  * The one hard rule: no output may hold `undefined`, anywhere. Pulumi's provider host turns outputs
@@ -8,6 +9,7 @@
  * type." So every output here is built from known fields, and anything carried over as given
  * (`triggers`) is made plain first.
  */
+import { MAX_REQUEST_IDS } from "./limits";
 import { isEmpty, principalsOf, checkInputs } from "./validation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 
@@ -19,6 +21,13 @@ export interface TerminationRecord {
     message?: string;
     /** ISO-8601 time of the termination; absent in state written before it was recorded. */
     terminatedAt?: string;
+    /**
+     * Box's request IDs of the accepted requests, at most {@link MAX_REQUEST_IDS} of them; absent in
+     * state written before they were recorded.
+     */
+    requestIds?: string[];
+    /** How many requests Box accepted; absent exactly when `requestIds` is. */
+    requestCount?: number;
 }
 
 /** An object to read fields from, whatever was handed over (`undefined`, `null`, a list…). */
@@ -51,6 +60,15 @@ export function recordOf(state: unknown): TerminationRecord {
     const record: TerminationRecord = {};
     if (typeof props.message === "string") record.message = props.message;
     if (typeof props.terminatedAt === "string") record.terminatedAt = props.terminatedAt;
+    if (Array.isArray(props.requestIds)) {
+        record.requestIds = props.requestIds.filter((v): v is string => typeof v === "string");
+        const count = props.requestCount;
+        // A count that cannot be right is replaced by the one thing known: how many IDs there are.
+        record.requestCount =
+            typeof count === "number" && Number.isInteger(count) && count >= record.requestIds.length
+                ? count
+                : record.requestIds.length;
+    }
     return record;
 }
 
@@ -65,6 +83,10 @@ export function outputsOf(inputs: unknown, principals: Principals, record: Termi
     if (Array.isArray(given.triggers)) outs.triggers = plainValue(given.triggers);
     if (record.message !== undefined) outs.message = record.message;
     if (record.terminatedAt !== undefined) outs.terminatedAt = record.terminatedAt;
+    if (record.requestIds !== undefined) {
+        outs.requestIds = record.requestIds.slice(0, MAX_REQUEST_IDS);
+        outs.requestCount = Math.max(record.requestCount ?? 0, record.requestIds.length);
+    }
     for (const kind of PRINCIPAL_KINDS) outs[kind] = [...principals[kind]];
     return outs;
 }

@@ -1,10 +1,19 @@
 /**
  * Turns a set of principals into Box requests: split into batches, sent with bounded concurrency,
- * and accounted for exactly, so that a failure part-way through says which principals Box accepted
- * and which it did not. Planning and summarizing are pure; only {@link terminatePrincipals} does I/O,
- * and only through the client it is given.
+ * with the principals Box refuses isolated (isolation.ts) instead of failing everyone batched with
+ * them, and accounted for exactly, so that a failure part-way through says which principals Box
+ * accepted, which it refused and which were never sent. Planning and summarizing are pure; only
+ * {@link terminatePrincipals} does I/O, and only through the client it is given.
  */
 import type { BoxAccepted } from "./client";
+import type { BoxApiError } from "./errors";
+import {
+    IsolationPlan,
+    principalsOfEntries,
+    type PlannedRequest,
+    type RefusedPrincipal,
+    type Refusal,
+} from "./isolation";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { Principals } from "./types";
 import { subtractPrincipals, unionPrincipals } from "./validation";
@@ -25,18 +34,34 @@ export interface TerminationApi {
     terminateGroupSessions(groupIds: string[]): Promise<BoxAccepted>;
 }
 
-/** What happened to a termination: who Box accepted, who it did not, and why. */
+/** What happened to a termination: who Box accepted, who it refused, who was left, and why. */
 export interface TerminationOutcome {
     /** Principals in requests Box answered 2xx. */
     accepted: Principals;
-    /** Principals whose request failed, or was never sent because an earlier one failed for good. */
+    /** Principals not accepted: refused, or never sent (alone) because the run stopped. */
     notDone: Principals;
+    /**
+     * Principals Box refused (400 or 404) when each was the only one in its request, so Box does not
+     * know them, with Box's code and request ID. A subset of `notDone`.
+     */
+    refused: RefusedPrincipal[];
+    /**
+     * True when Box refused `MAX_BLIND_REFUSALS` (isolation.ts) principals alone and accepted none, and the
+     * run stopped there rather than spend two requests per principal to learn the same thing.
+     */
+    refusedEverything: boolean;
     /** Box's message for each accepted request, in completion order. */
     messages: string[];
-    /** Box request IDs of the accepted requests. */
+    /** Box request IDs of the accepted requests, in completion order. */
     requestIds: string[];
-    /** The first permanent failure, if any. */
+    /** Requests sent (each counted once, however many attempts the client made). */
+    requests: number;
+    /** Principals named in at least one request. */
+    tried: number;
+    /** The failure that stopped the run (anything but a 400 or 404): credentials, rate limit, network, deadline. */
     error?: Error;
+    /** Box's first refusal (400 or 404) as its error, for Box's own words when no one was accepted. */
+    firstRefusal?: Error;
 }
 
 const none = (): Principals => ({ userIds: [], userLogins: [], groupIds: [] });
@@ -81,43 +106,84 @@ export function summarizeMessages(messages: string[]): string {
 }
 
 /**
- * Sends every batch, at most `concurrency` at once. After the first failure (which the client has
- * already retried as far as policy allows) no new batch starts, since the next would most likely fail
- * the same way; requests already in flight finish and are counted.
+ * Whether a failed request says only that Box refuses something in it: a 400 or 404 from the API.
+ * Everything else (401, 403, 429 or 5xx after retries, network, deadline, token errors) is about the
+ * run, not about any one principal, and stops it.
+ */
+export function refusalOf(err: unknown): Refusal | undefined {
+    const e = err as Partial<BoxApiError> | undefined;
+    if (e?.name !== "BoxApiError" || (e.status !== 400 && e.status !== 404)) return undefined;
+    return { status: e.status, code: e.code, requestId: e.requestId };
+}
+
+/**
+ * Sends every batch, at most `concurrency` at once, and isolates the principals Box refuses (see
+ * isolation.ts): a 400 or 404 never stops the run, and ends with each refused principal named. Any
+ * other failure (which the client has already retried as far as policy allows) stops it: no new
+ * request starts, since the next would most likely fail the same way; requests in flight finish and
+ * are counted.
  */
 export async function terminatePrincipals(
     api: TerminationApi,
     principals: Principals,
     options: { batchSize: number; concurrency: number },
 ): Promise<TerminationOutcome> {
-    const batches = planBatches(principals, options.batchSize);
-    let accepted = none();
+    const plan = new IsolationPlan(planBatches(principals, options.batchSize));
     const messages: string[] = [];
     const requestIds: string[] = [];
     let error: Error | undefined;
-    let next = 0;
+    let firstRefusal: Error | undefined;
 
-    const worker = async (): Promise<void> => {
-        while (error === undefined && next < batches.length) {
-            const batch = batches[next++];
-            try {
-                const result =
-                    batch.endpoint === "users"
-                        ? await api.terminateUserSessions(
-                              batch.principals.userIds,
-                              batch.principals.userLogins,
-                          )
-                        : await api.terminateGroupSessions(batch.principals.groupIds);
-                accepted = unionPrincipals(accepted, batch.principals);
-                messages.push(result.message);
-                if (result.requestId) requestIds.push(result.requestId);
-            } catch (err) {
+    const send = async (request: PlannedRequest): Promise<void> => {
+        try {
+            const result =
+                request.endpoint === "users"
+                    ? await api.terminateUserSessions(
+                          request.principals.userIds,
+                          request.principals.userLogins,
+                      )
+                    : await api.terminateGroupSessions(request.principals.groupIds);
+            plan.accept(request);
+            messages.push(result.message);
+            if (result.requestId) requestIds.push(result.requestId);
+        } catch (err) {
+            const refusal = refusalOf(err);
+            if (refusal) {
+                firstRefusal ??= err as Error;
+                plan.refuse(request, refusal);
+            } else {
                 error ??= err instanceof Error ? err : new Error(String(err));
+                plan.stop(request);
             }
         }
     };
-    const workers = Math.max(1, Math.min(options.concurrency, batches.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    const limit = Math.max(1, Math.floor(options.concurrency));
+    await new Promise<void>((resolve) => {
+        // Refilled after every answer: isolation creates requests as answers come in, so a fixed set
+        // of workers would sit idle while one of them waits on a half.
+        const pump = (): void => {
+            while (plan.pending() < limit) {
+                const request = plan.next();
+                if (!request) break;
+                void send(request).then(pump);
+            }
+            if (plan.pending() === 0) resolve();
+        };
+        pump();
+    });
 
-    return { accepted, notDone: subtractPrincipals(principals, accepted), messages, requestIds, error };
+    const result = plan.result();
+    const accepted = unionPrincipals(none(), principalsOfEntries(result.accepted));
+    return {
+        accepted,
+        notDone: subtractPrincipals(principals, accepted),
+        refused: result.refused,
+        refusedEverything: result.gaveUp,
+        messages,
+        requestIds,
+        requests: result.requests,
+        tried: result.tried,
+        error,
+        firstRefusal,
+    };
 }

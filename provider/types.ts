@@ -36,6 +36,16 @@ export interface SessionTerminationOutputs extends SessionTerminationInputs {
     message?: string;
     /** ISO-8601 time at which the most recent termination was sent; absent exactly when `message` is. */
     terminatedAt?: string;
+    /**
+     * Box's request IDs (the `box-request-id` header) of the requests Box accepted in the most recent
+     * create or update that sent anything, in the order Box answered: what ties this record to Box's
+     * logs and to a Box support case. At most 100 (`requestCount` counts them all); carried over
+     * unchanged by updates that send nothing. Absent in state written before they were recorded, and
+     * until the next update that sends something.
+     */
+    requestIds?: string[];
+    /** How many requests Box accepted in that create or update; absent exactly when `requestIds` is. */
+    requestCount?: number;
 }
 
 /** Which of the two Box endpoints a principal list belongs to. */

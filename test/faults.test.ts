@@ -172,7 +172,7 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
     it("a failure in the middle of an update: state keeps old principals and the additions Box accepted", async () => {
         await configureFor(box, { "box:batchSize": "1", "box:concurrency": "1" });
         const created = await provider.create(inputs({ userIds: ["1"], reason: "r" }));
-        box.enqueue({ path: USERS, after: 1, status: 404 });
+        box.enqueue({ path: USERS, after: 1, status: 403 });
         const err = await rejectionOf(
             provider.update!(
                 created.id,
@@ -184,6 +184,26 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
         expect(e.id).to.equal(created.id);
         expect(e.properties).to.deep.include({ userIds: ["1", "2"], groupIds: [], reason: "r" });
         expect(e.reasons).to.include("Not terminated: userIds 3; groupIds 9");
+    });
+
+    it("a 404 in the middle of an update names that principal and stops no one else", async () => {
+        await configureFor(box, { "box:batchSize": "1", "box:concurrency": "1" });
+        const created = await provider.create(inputs({ userIds: ["1"], reason: "r" }));
+        box.enqueue({ path: USERS, after: 1, status: 404 });
+        const err = await rejectionOf(
+            provider.update!(
+                created.id,
+                created.outs,
+                inputs({ userIds: ["1", "2", "3"], groupIds: ["9"], reason: "r" }),
+            ),
+        );
+        const e = err as TerminationIncompleteError;
+        expect(e.id).to.equal(created.id);
+        expect(e.properties).to.deep.include({ userIds: ["1", "2"], groupIds: ["9"], reason: "r" });
+        expect(e.reasons).to.include("Not terminated: userIds 3");
+        expect(e.reasons.join("\n")).to.match(
+            /Unknown to Box \(refused alone\): userIds 3 \(404 not_found, request ID [^)]+\)/,
+        );
     });
 
     it("a bulk failure too large to record as partial state: no id (Pulumi records nothing) and the message says so", async () => {
