@@ -109,15 +109,29 @@ export interface PartialFailureFields {
 
 /**
  * Ways to shrink a report, most faithful first: the real provider text, then the stand-in; then
- * shorter lists; then state without Box's request IDs (their count stays), which only link the
- * record to Box's logs and are worth less than recording who was terminated.
+ * shorter lists of who was and was not terminated; then state without Box's request IDs (their count
+ * stays), which only link the record to Box's logs; the principals Box does not know are listed the
+ * longest, since they are the one thing the user must act on.
  */
-const LADDER: ReadonlyArray<{ provider: "real" | "stand-in"; listed: number; requestIds: boolean }> = [
-    { provider: "real", listed: 20, requestIds: true },
-    { provider: "stand-in", listed: 20, requestIds: true },
-    { provider: "stand-in", listed: 3, requestIds: true },
-    { provider: "stand-in", listed: 3, requestIds: false },
+interface Rung {
+    provider: "real" | "stand-in";
+    /** Terminated and not terminated principals listed per kind. */
+    listed: number;
+    /** Principals Box refused listed per kind. */
+    refusedListed: number;
+    /** Whether `requestIds` is recorded in full. */
+    requestIds: boolean;
+}
+const LADDER: readonly Rung[] = [
+    { provider: "real", listed: 20, refusedListed: 100, requestIds: true },
+    { provider: "stand-in", listed: 20, refusedListed: 100, requestIds: true },
+    { provider: "stand-in", listed: 3, refusedListed: 100, requestIds: true },
+    { provider: "stand-in", listed: 3, refusedListed: 100, requestIds: false },
+    { provider: "stand-in", listed: 3, refusedListed: 20, requestIds: false },
+    { provider: "stand-in", listed: 3, refusedListed: 3, requestIds: false },
 ];
+/** What is listed when nothing can be recorded and only the message travels. */
+const UNRECORDED: readonly number[] = [100, 20, 3];
 
 /** The most bytes Box's or the network's explanation may take in a report. */
 const MAX_CAUSE_BYTES = 4_000;
@@ -126,11 +140,16 @@ function reasonLines(
     fields: PartialFailureFields,
     cause: string | undefined,
     listed: number,
+    refusedListed: number,
     recorded: boolean,
 ): string[] {
     const refused = fields.refused ?? [];
+    const unrecorded =
+        "This partial result is too large to record in Pulumi state, so nothing was recorded: the next `pulumi up` sends every principal again, which is harmless for those already terminated.";
     const next = !recorded
-        ? "This partial result is too large to record in Pulumi state, so nothing was recorded: the next `pulumi up` sends every principal again, which is harmless for those already terminated."
+        ? refused.length
+            ? `${unrecorded} Remove or correct the principals Box does not know first, or it fails on them again.`
+            : unrecorded
         : cause === undefined
           ? "Pulumi state records only the terminated principals. Remove or correct the principals Box does not know (a deleted user, a mistyped login, a merged group): until then every `pulumi up` sends only them, and fails naming them again."
           : "Pulumi state records only the terminated principals. Fix the cause above, then run `pulumi up` again: it sends only the principals not terminated.";
@@ -140,7 +159,9 @@ function reasonLines(
     return [
         `Box accepted the termination for ${countPrincipals(fields.accepted)} principal(s) but not for ${countPrincipals(fields.notDone)}.`,
         `Cause: ${why}`,
-        ...(refused.length ? [`Unknown to Box (refused alone): ${describeRefused(refused, listed)}`] : []),
+        ...(refused.length
+            ? [`Unknown to Box (refused alone): ${describeRefused(refused, refusedListed)}`]
+            : []),
         `Terminated: ${describePrincipals(fields.accepted, listed)}`,
         `Not terminated: ${describePrincipals(fields.notDone, listed)}`,
         next,
@@ -159,11 +180,15 @@ export function planPartialReport(fields: PartialFailureFields): PartialReport {
         if (typeof provider !== "string") continue;
         const properties: Props = { ...fields.properties, __provider: provider };
         if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
-        const reasons = reasonLines(fields, cause, step.listed, true);
+        const reasons = reasonLines(fields, cause, step.listed, step.refusedListed, true);
         const shape = { message: reasons.join("\n"), id: fields.id, properties, reasons };
         if (fitsThroughHost(shape, budget)) return { reasons, properties };
     }
-    return { reasons: reasonLines(fields, cause, 3, false) };
+    for (const refusedListed of UNRECORDED) {
+        const reasons = reasonLines(fields, cause, 3, refusedListed, false);
+        if (fitsThroughHost({ message: reasons.join("\n") }, budget)) return { reasons };
+    }
+    return { reasons: reasonLines(fields, cause, 3, 3, false) };
 }
 
 /**
@@ -231,7 +256,7 @@ export interface RefusedFields {
  * The lines for a step in which Box accepted no one and refused someone alone. Nothing is recorded
  * (Pulumi keeps the previous state), so the message is what the user sees: it names whom Box refused.
  */
-export function refusedLines(f: RefusedFields, listed = 20): string[] {
+export function refusedLines(f: RefusedFields, listed = 20, refusedListed = 100): string[] {
     const total = countPrincipals(f.notDone);
     const untried = total - f.tried;
     const neverSent = untried > 0 ? ` ${untried} more were never sent.` : "";
@@ -240,7 +265,7 @@ export function refusedLines(f: RefusedFields, listed = 20): string[] {
     const first = f.cause ?? f.firstRefusal;
     if (first) lines.push(boundText(first.message, MAX_CAUSE_BYTES));
     if (f.cause) {
-        lines.push(`Box also refused, named alone: ${describeRefused(f.refused, listed)}`);
+        lines.push(`Box also refused, named alone: ${describeRefused(f.refused, refusedListed)}`);
     } else if (f.refusedEverything) {
         lines.push(
             `Box knew none of the ${f.tried} principal(s) tried: it refused every request (${refusalKinds(f.refused)}), ` +
@@ -249,12 +274,12 @@ export function refusedLines(f: RefusedFields, listed = 20): string[] {
         lines.push(
             "Check that box:baseUrl and the credentials are those of the enterprise these users and groups belong to; if they are, these principals no longer exist in Box.",
         );
-        lines.push(`Refused alone: ${describeRefused(f.refused, listed)}`);
+        lines.push(`Refused alone: ${describeRefused(f.refused, refusedListed)}`);
     } else {
         lines.push(
             `Box knew none of the ${f.tried} principal(s) tried: it refused each of them named alone (${refusalKinds(f.refused)}), so Box does not know them.${neverSent}`,
         );
-        lines.push(`Unknown to Box (refused alone): ${describeRefused(f.refused, listed)}`);
+        lines.push(`Unknown to Box (refused alone): ${describeRefused(f.refused, refusedListed)}`);
         lines.push(
             "Remove or correct them (a deleted user, a mistyped login, a merged group), or check that box:baseUrl and the credentials are those of their enterprise.",
         );
@@ -279,7 +304,11 @@ export class TerminationRefusedError extends Error {
 
     /** Builds the message from what the run learned (see {@link refusedLines}). */
     constructor(fields: RefusedFields) {
-        const message = refusedLines(fields).join("\n");
+        // Only the message travels (no `id`): the most refused principals named that fit through the host.
+        const fitting = UNRECORDED.map((n) => refusedLines(fields, 20, n).join("\n")).find((m) =>
+            fitsThroughHost({ message: m }),
+        );
+        const message = fitting ?? refusedLines(fields, 3, 3).join("\n");
         super(message);
         initError(this, "TerminationRefusedError", message);
         this.refused = fields.refused;

@@ -105,6 +105,25 @@ describe("reporting principals Box refused (pure)", () => {
         expect(report.properties?.userLogins).to.have.length(700);
     });
 
+    it("when a bulk result is too large to record, still names every principal Box refused (up to 100)", () => {
+        const accepted = Array.from({ length: 9_990 }, (_, i) => String(100_000 + i));
+        const refused = Array.from({ length: 10 }, (_, i) => refusedId(String(200_000 + i)));
+        const report = planPartialReport({
+            accepted: { ...none, userIds: accepted },
+            notDone: { ...none, userIds: refused.map((r) => r.value) },
+            refused,
+            id: "id-1",
+            properties: { userIds: accepted, requestIds: ["r"], requestCount: 30 },
+            providerText: "p",
+        });
+        expect(report.properties).to.equal(undefined);
+        const text = report.reasons.join("\n");
+        for (const r of refused)
+            expect(text).to.include(`${r.value} (404 not_found, request ID req-${r.value})`);
+        expect(report.reasons.at(-1)).to.match(/Remove or correct the principals Box does not know first/);
+        expect(fitsThroughHost({ message: text })).to.equal(true);
+    });
+
     it("every report fits through the host, whatever Box refused and answered", () => {
         fc.assert(
             fc.property(
@@ -155,7 +174,7 @@ describe("reporting principals Box refused (pure)", () => {
         expect(lines[2]).to.match(
             /^Unknown to Box \(refused alone\): userIds 10000 \(404 not_found, request ID req-10000\)/,
         );
-        expect(lines[2]).to.match(/and 4980 more$/);
+        expect(lines[2]).to.match(/and 4900 more$/);
         expect(trailerBytes({ message: error.message })).to.be.below(MAX_TRAILER_BYTES / 4);
         expect(error).to.be.instanceOf(Error);
         expect(JSON.parse(JSON.stringify(error)).name).to.equal("TerminationRefusedError");
