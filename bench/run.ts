@@ -10,12 +10,14 @@
  * 4. storm: a 429 storm, against its floor and against Box's official Node SDK.
  * 5. host-start: provider host start to first successful create, against a trivial provider.
  * 6. worst-case: how long a create takes to fail with the defaults, whatever Box or the network does.
+ * 7. isolation: requests and time to find k principals Box does not know among n, against k·log2(n/k).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as bulk from "./bulk";
 import * as hostStart from "./host-start";
+import * as isolation from "./isolation";
 import { round } from "./report";
 import * as requestsPerStep from "./requests-per-step";
 import * as serialization from "./serialization";
@@ -31,6 +33,7 @@ const BENCHMARKS: ReadonlyArray<{ name: string; key: string; run: () => Promise<
         { name: "storm", key: "storm", run: storm.run },
         { name: "host-start", key: "hostStart", run: hostStart.run },
         { name: "worst-case", key: "worstCase", run: worstCase.run },
+        { name: "isolation", key: "isolation", run: isolation.run },
     ];
 
 const RESULTS = path.join(__dirname, "results.json");
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
         const section = await b.run();
         results[b.key] = wanted.length ? { ...section, measuredAt: date } : section;
     }
-    fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 4)}\n`);
     console.log("\nWrote bench/results.json");
 }
 
