@@ -142,7 +142,9 @@ for (const mode of CAPTURE_MODES)
                 expect(err?.message)
                     .to.include(`${bad}: revocations[0].name must be 1-63 lower-case letters`)
                     .and.include(`${bad}: revocations[0].reason is required`)
-                    .and.include(`${bad}: revocations[0].userIds[0] must be a string`);
+                    .and.include(
+                        `${bad}: revocations[0].userIds[0] must be a quoted string: YAML read it as the number 1.5`,
+                    );
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
