@@ -90,15 +90,20 @@ export class SessionTermination extends pulumi.dynamic.Resource {
      * @param opts Options for the resource.
      */
     constructor(name: string, args: SessionTerminationArgs, opts?: pulumi.CustomResourceOptions) {
+        // Anything else is passed on, not dropped: in plain JavaScript a misspelled `userID` would
+        // otherwise vanish, and `check` could not name it.
+        const { userIds, userLogins, groupIds, reason, triggers, ...unknown } = (args ??
+            {}) as SessionTerminationArgs & Record<string, unknown>;
         super(
             provider,
             name,
             {
-                userIds: args?.userIds,
-                userLogins: args?.userLogins,
-                groupIds: args?.groupIds,
-                reason: args?.reason,
-                triggers: args?.triggers,
+                ...unknown,
+                userIds,
+                userLogins,
+                groupIds,
+                reason,
+                triggers,
                 // Seeded so Pulumi exposes them as outputs; the provider fills them in.
                 message: undefined,
                 terminatedAt: undefined,

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SessionTermination, VERSION } from "../provider";
+import { SessionTermination, VERSION, type SessionTerminationArgs } from "../provider";
+import { checkInputs } from "../provider/validation";
 import { captureRegistrations } from "../provider/testing/registrations";
 import { configure, expectNoCanary, provider } from "./helpers";
 
@@ -35,6 +36,18 @@ describe("SessionTermination under mocks", () => {
         expect(__provider)
             .to.be.a("string")
             .and.match(/exports\.handler/);
+    });
+
+    it("passes a misspelled argument on, so check names it instead of it vanishing (plain JavaScript)", async () => {
+        const [reg] = await captureRegistrations(() => {
+            new SessionTermination("typo", {
+                userIds: ["5"],
+                userID: ["11111111"],
+            } as unknown as SessionTerminationArgs);
+        });
+        expect(reg.inputs.userID).to.deep.equal(["11111111"]);
+        const { failures } = checkInputs(reg.inputs);
+        expect(failures.map((f) => f.property)).to.deep.equal(["userID"]);
     });
 
     it("resolves Output inputs before registering", async () => {
