@@ -14,6 +14,7 @@ export {
     BoxSettingsError,
     type BoxErrorBody,
 } from "./errors";
-export { TerminationIncompleteError } from "./partial-failure";
+export { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
+export type { RefusedPrincipal } from "./isolation";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
 export { VERSION } from "./version";
