@@ -167,10 +167,11 @@ async function main(): Promise<void> {
         console.log(
             [
                 "",
-                bold("Run the same program against real Box"),
-                "  pulumi stack init dev",
-                "  pulumi config set --secret box:accessToken <token>   # or client credentials / JWT, see README",
-                "  pulumi preview && pulumi up",
+                bold("Revoke for real"),
+                "  This root program runs only against a local emulator (its sample names people who may exist).",
+                "  Copy examples/gitops, list your revocations in its file, then:",
+                "  pulumi stack init prod && pulumi config set revocationsFile revocations.yaml",
+                "  pulumi preview     # needs no Box credentials; then pulumi up with credentials (see README)",
             ].join("\n"),
         );
     } finally {
