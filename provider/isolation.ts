@@ -154,6 +154,7 @@ export class IsolationPlan {
     private probes: number;
     private requests: number;
     private tried: number;
+    private readonly maxBlindRefusals: number;
 
     /**
      * @param batches The planned requests, in order (terminate.ts `planBatches`).
@@ -161,8 +162,11 @@ export class IsolationPlan {
      */
     constructor(
         batches: ReadonlyArray<{ endpoint: "users" | "groups"; principals: Principals }>,
-        private readonly maxBlindRefusals = MAX_BLIND_REFUSALS,
+        maxBlindRefusals: number = MAX_BLIND_REFUSALS,
     ) {
+        // A plain parameter assigned here: everything this class holds is set in the constructor's text,
+        // which is all a by-value copy keeps.
+        this.maxBlindRefusals = maxBlindRefusals;
         this.fresh = batches.map((b) => ({
             endpoint: b.endpoint,
             entries: [
