@@ -1,34 +1,44 @@
 /**
- * The two ways Pulumi captures this provider, each ready to run in Pulumi's real provider host.
+ * The ways Pulumi captures this provider, each ready to run in Pulumi's real provider host.
  *
- * - `by-value`: the program loads the package from local source (this repository, a monorepo
- *   workspace package, a vendored copy). Pulumi's closure serializer copies every function the
- *   provider reaches into `__provider` as text, and that copy is what the host runs.
+ * - `by-value`: the program loads the package from local source (this repository, a vendored copy).
+ *   Pulumi would copy the provider's code into `__provider`; the package hands it a stub carrying its
+ *   modules packed instead (provider/code-pack.ts), and that is what the host runs.
+ * - `workspace`: the same, from the built package in a monorepo layout whose project has no
+ *   TypeScript (JavaScript modules packed as they are built).
  * - `installed`: the program loads the package from `node_modules`. `__provider` is a short
  *   `require("pulumi-box-session-termination/provider")`, resolved inside the host. Here that is the
  *   packed tarball (`npm pack`) installed into an empty project, exactly as a user gets it.
+ * - `serializer-copy`: Pulumi's own function-by-function copy of the provider, which is what a
+ *   program gets when the modules cannot be packed (TypeScript source and no `typescript` to compile
+ *   it). It keeps only what the by-value rules in eslint.config.mjs allow.
  *
- * A behaviour that holds in one mode can fail in the other (a field initializer, a module-level Map),
- * so every host-level test runs in both. Each mode is prepared once per process and shared.
+ * A behaviour that holds in one mode can fail in another (a field initializer, a module-level Map),
+ * so every host-level test runs in the first three, and test/capture-modes.test.ts in all four. Each
+ * mode is prepared once per process and shared.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
+import provider = require("../provider/provider");
 import { ProviderHost, type HostOptions } from "../provider/testing/host";
 import { captureRegistrations, type Registration } from "../provider/testing/registrations";
 
 /** How the provider reaches the host. */
-export type CaptureMode = "by-value" | "workspace" | "installed";
+export type CaptureMode = "by-value" | "workspace" | "installed" | "serializer-copy";
 
 /**
- * Every mode, in the order tests run them. `workspace` is by value too, but from the built package in
- * a monorepo layout whose project has no TypeScript: Pulumi's serializer then parses the copied code
- * with its own bundled TypeScript 3.8, which refuses newer syntax (`??=`, static blocks) that the
- * repository's own TypeScript accepts.
+ * The modes every host-level suite runs in, in order. `workspace` matters apart from `by-value`: its
+ * project has no TypeScript, so the stub is parsed by Pulumi's bundled TypeScript 3.8, which refuses
+ * syntax newer than the build's ES2020 target.
  */
 export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "workspace", "installed"];
+
+/** Every mode, including the fallback `serializer-copy`; test/capture-modes.test.ts runs them all. */
+export const ALL_CAPTURE_MODES: readonly CaptureMode[] = [...CAPTURE_MODES, "serializer-copy"];
 
 /** The resource's type token, as Pulumi registers it. */
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
@@ -206,6 +216,10 @@ async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
     if (mode === "by-value") {
         const [probe] = await captureRegistrations(() => new SessionTermination("probe", { userIds: ["1"] }));
         return capturedAs(mode, ROOT, String(probe.inputs.__provider));
+    }
+    if (mode === "serializer-copy") {
+        const copy = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+        return capturedAs(mode, ROOT, copy.text);
     }
     const project = mode === "workspace" ? await workspaceApp() : (await installPackedPackage()).project;
     return capturedAs(mode, project, providerTextIn(project));

@@ -3,6 +3,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import provider = require("./provider");
+import { providerToCapture } from "./code-pack";
+
+let captured: pulumi.dynamic.ResourceProvider | undefined;
+
+/**
+ * The provider object every resource hands Pulumi, chosen once per program: one object, so Pulumi's
+ * serializer (which caches by object) packs or copies it once, however many resources there are.
+ */
+function capturedProvider(): pulumi.dynamic.ResourceProvider {
+    captured ??= providerToCapture(provider, require.resolve("./provider"));
+    return captured;
+}
 
 /** Arguments of a {@link SessionTermination}. List at least one principal across the three lists. */
 export interface SessionTerminationArgs {
@@ -95,7 +107,7 @@ export class SessionTermination extends pulumi.dynamic.Resource {
         const { userIds, userLogins, groupIds, reason, triggers, ...unknown } = (args ??
             {}) as SessionTerminationArgs & Record<string, unknown>;
         super(
-            provider,
+            capturedProvider(),
             name,
             {
                 ...unknown,

@@ -5,13 +5,18 @@
  * (for a partial failure, only the reasons) through the engine model in harness/engine.ts.
  */
 import { expect } from "chai";
-import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import {
+    ALL_CAPTURE_MODES,
+    captureProvider,
+    type CapturedProvider,
+    type ResourceSpec,
+} from "../harness/capture";
 import { within } from "../harness/local-server";
 import { InitError, MiniEngine } from "../provider/testing/engine";
 import { HostCallError, type ProviderHost } from "../provider/testing/host";
 import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { boxErrorBody, expectNoCanary } from "./helpers";
+import { boxErrorBody, expectNoCanary, packedModulesIn } from "./helpers";
 
 const USERS = "/2.0/users/terminate_sessions";
 const TOKEN = "tok_CANARY_modes_5be1c0";
@@ -29,7 +34,7 @@ const users = (name: string, ids: string[], extra: Record<string, unknown> = {})
     args: { userIds: ids, ...extra },
 });
 
-for (const mode of CAPTURE_MODES) {
+for (const mode of ALL_CAPTURE_MODES) {
     describe(`in Pulumi's provider host, provider captured ${mode}`, function () {
         this.timeout(300_000);
         let captured: CapturedProvider;
@@ -62,15 +67,24 @@ for (const mode of CAPTURE_MODES) {
         const apiStatuses = () => box.requests.filter((r) => r.path.startsWith("/2.0/")).map((r) => r.status);
         const tokenRequests = () => box.requests.filter((r) => r.path === "/oauth2/token").length;
 
-        it("captures the provider as the mode says: a require of the package, or a copy of the code", () => {
+        it("captures the provider as the mode says: a require of the package, its modules packed, or a copy", () => {
+            const text = captured.providerText;
+            const packs = packedModulesIn(text);
             if (mode === "installed") {
-                expect(captured.providerText).to.include(
-                    'require("pulumi-box-session-termination/provider")',
-                );
-                expect(captured.providerText.length).to.be.below(2_000);
+                expect(text).to.include('require("pulumi-box-session-termination/provider")');
+                expect(text.length).to.be.below(2_000);
+                expect(packs).to.have.length(0);
+            } else if (mode === "serializer-copy") {
+                expect(text).to.include("terminate_sessions");
+                expect(packs).to.have.length(0);
             } else {
-                expect(captured.providerText).to.not.include("pulumi-box-session-termination/provider");
-                expect(captured.providerText).to.include("terminate_sessions");
+                expect(text).to.not.include("pulumi-box-session-termination/provider");
+                expect(packs).to.have.length(1);
+                expect(Object.keys(packs[0])).to.include.members(["provider", "client", "auth", "settings"]);
+                expect(packs[0].client.code).to.include("terminate_sessions");
+                // Compiled, without the comments: nothing in state that the host does not run.
+                expect(JSON.stringify(packs[0])).to.not.match(/\/\*\*/);
+                expect(text.length).to.be.below(40_000);
             }
         });
 

@@ -1,6 +1,7 @@
 /** Shared test helpers: the in-process provider, config shaped like Pulumi's, and leak scanning. */
 import { expect } from "chai";
 import provider = require("../provider/provider");
+import { unpackModules, type PackedModules } from "../provider/packed-provider";
 
 /** The provider object exactly as the package exports it. */
 export { provider };
@@ -17,15 +18,28 @@ export function inputs(fields: Record<string, unknown>): Record<string, unknown>
     return { __provider: "serialized-provider-text", ...fields };
 }
 
-/** Asserts that none of `canaries` occurs anywhere in `haystacks` (objects are JSON-serialized). */
+/**
+ * The packed provider modules in `text` (a `__provider`, or state holding some, JSON-escaped or not),
+ * unpacked: the compressed code a byte-level search cannot see into.
+ */
+export function packedModulesIn(text: string): PackedModules[] {
+    const packs = text.matchAll(/sha256: \\?"([0-9a-f]{64})\\?", modules: \\?"([A-Za-z0-9+/=]+)\\?"/g);
+    return [...packs].map(([, sha256, modules]) => unpackModules({ about: "", entry: "", sha256, modules }));
+}
+
+/**
+ * Asserts that none of `canaries` occurs anywhere in `haystacks` (objects are JSON-serialized), nor in
+ * the code of any packed provider they hold.
+ */
 export function expectNoCanary(canaries: string[], ...haystacks: unknown[]): void {
     for (const hay of haystacks) {
-        const text =
+        const surface =
             typeof hay === "string"
                 ? hay
                 : hay instanceof Error
                   ? errorSurface(hay)
                   : String(JSON.stringify(hay));
+        const text = [surface, ...packedModulesIn(surface).map((m) => JSON.stringify(m))].join("\n");
         for (const canary of canaries) {
             expect(text, `a secret leaked into: ${text.slice(0, 300)}`).to.not.include(canary);
         }

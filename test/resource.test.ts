@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination, VERSION, type SessionTerminationArgs } from "../provider";
 import { checkInputs } from "../provider/validation";
 import { captureRegistrations } from "../provider/testing/registrations";
-import { configure, expectNoCanary, provider } from "./helpers";
+import { configure, expectNoCanary, packedModulesIn, provider } from "./helpers";
 
 const CANARY = "tok_CANARY_mocks_5b2e91";
 
@@ -84,6 +84,8 @@ describe("SessionTermination under mocks", () => {
             },
             { config: { "box:accessToken": CANARY }, secretKeys: ["box:accessToken"] },
         );
+        // Packed from source: the check must see into the compressed modules, not just their base64.
+        expect(packedModulesIn(String(regs[0].inputs.__provider))).to.have.length(1);
         expectNoCanary([CANARY], regs[0].inputs.__provider, regs[0].inputs);
     });
 

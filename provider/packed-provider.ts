@@ -1,0 +1,117 @@
+/**
+ * The provider as `__provider` carries it when Pulumi would otherwise copy this package by value (a
+ * program that loads it from source, a monorepo workspace package, a vendored copy).
+ *
+ * Left alone, Pulumi's closure serializer copies every function the provider reaches, each wrapped in
+ * its own scaffolding: about 120 KB in every resource's state. Instead, the program hands Pulumi a
+ * stub (below) that holds this package's modules as they are on disk, compressed (code-pack.ts builds
+ * them), and revives them inside the provider host on first use, as ordinary CommonJS modules. That
+ * copy is several times smaller, and it runs the modules as written: class fields, module variables and
+ * all, with nothing lost in a function-by-function copy.
+ *
+ * Only this file is copied by the serializer, so it follows the by-value rules (see eslint.config.mjs).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
+import * as vm from "vm";
+import * as zlib from "zlib";
+
+/** This package's provider modules, packed; what the stub carries into the provider host. */
+export interface ProviderCodePack {
+    /** Says what this is and how to read it, for whoever inspects state. */
+    readonly about: string;
+    /** Id of the module whose export is the provider object. */
+    readonly entry: string;
+    /** SHA-256 (hex) of the unpacked {@link PackedModules} JSON, checked before any module runs. */
+    readonly sha256: string;
+    /** {@link PackedModules} as JSON, Brotli-compressed, base64. */
+    readonly modules: string;
+}
+
+/** One CommonJS module: its compiled code and where its relative `require`s lead. */
+export interface PackedModule {
+    /** Compiled JavaScript (CommonJS), comments removed. */
+    readonly code: string;
+    /** Each relative specifier the code `require`s (e.g. `"./settings"`) → that module's id. */
+    readonly deps: Readonly<Record<string, string>>;
+}
+
+/** Module id (a path relative to the entry's directory, without extension) → module. */
+export type PackedModules = Readonly<Record<string, PackedModule>>;
+
+/** The dynamic-provider methods Pulumi's host calls; the stub forwards each one. */
+type Provider = pulumi.dynamic.ResourceProvider;
+
+/**
+ * Decompresses and checks `pack`, without running anything.
+ *
+ * @throws Error when the modules do not match their SHA-256 (a truncated or edited `__provider`).
+ */
+export function unpackModules(pack: ProviderCodePack): PackedModules {
+    const json = zlib.brotliDecompressSync(Buffer.from(pack.modules, "base64")).toString("utf8");
+    const digest = crypto.createHash("sha256").update(json, "utf8").digest("hex");
+    if (digest !== pack.sha256) {
+        throw new Error(
+            `pulumi-box-session-termination: the provider code in this resource's __provider is damaged ` +
+                `(SHA-256 ${digest}, expected ${pack.sha256}); nothing was sent to Box.`,
+        );
+    }
+    return JSON.parse(json) as PackedModules;
+}
+
+/**
+ * Runs the packed modules as CommonJS, from `pack.entry`, and returns the entry's export (the
+ * provider). Relative `require`s resolve inside the pack; anything else (`axios`, `@pulumi/pulumi`,
+ * Node built-ins) through the host's own `require`, as an installed copy would.
+ */
+export function revive(pack: ProviderCodePack): Provider {
+    const modules = unpackModules(pack);
+    const loaded: Record<string, { exports: unknown }> = {};
+    const load = (id: string): unknown => {
+        const done = loaded[id];
+        if (done) return done.exports;
+        const packed = modules[id];
+        if (!packed)
+            throw new Error(`pulumi-box-session-termination: module ${id} is missing from __provider.`);
+        const module = { exports: {} as unknown };
+        // Registered before it runs, so that a require cycle sees the partial exports, as Node's would.
+        loaded[id] = module;
+        const localRequire = (specifier: string): unknown => {
+            const dep = packed.deps[specifier];
+            return dep === undefined ? require(specifier) : load(dep);
+        };
+        // Named after the module so a stack trace points at the file it came from.
+        const filename = `pulumi-box-session-termination/${id}.js`;
+        const run = vm.runInThisContext(
+            `(function (exports, require, module, __filename, __dirname) {${packed.code}\n})`,
+            { filename },
+        ) as (e: unknown, r: (s: string) => unknown, m: { exports: unknown }, f: string, d: string) => void;
+        run(module.exports, localRequire, module, filename, "pulumi-box-session-termination");
+        return module.exports;
+    };
+    return load(pack.entry) as Provider;
+}
+
+/**
+ * A provider that forwards every call to the modules in `pack`, revived once per provider process.
+ * The revived provider is kept on `globalThis` by the pack's digest, not in a captured variable, so
+ * that the stub stays a constant that the serializer copies as it is.
+ */
+export function packedProvider(pack: ProviderCodePack): Provider {
+    const real = (): Required<Provider> => {
+        const holder = globalThis as unknown as {
+            __pulumiBoxSessionTerminationPacks?: Record<string, Provider>;
+        };
+        const revived = (holder.__pulumiBoxSessionTerminationPacks ??= {});
+        return (revived[pack.sha256] ??= revive(pack)) as Required<Provider>;
+    };
+    return {
+        configure: (req) => real().configure(req),
+        check: (olds, news) => real().check(olds, news),
+        diff: (id, olds, news) => real().diff(id, olds, news),
+        create: (inputs) => real().create(inputs),
+        read: (id, props) => real().read(id, props),
+        update: (id, olds, news) => real().update(id, olds, news),
+        delete: (id, props) => real().delete(id, props),
+    };
+}

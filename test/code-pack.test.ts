@@ -1,0 +1,118 @@
+/**
+ * Packing the provider's modules for a by-value `__provider` (provider/code-pack.ts) and reviving them
+ * (provider/packed-provider.ts): the pure parts, in-process. That the packed provider behaves in
+ * Pulumi's provider host is proven in test/capture-modes.test.ts and every host-level suite.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { capturedByRequire, collectModules, packProvider, providerToCapture } from "../provider/code-pack";
+import { packedProvider, revive, unpackModules } from "../provider/packed-provider";
+import { installPackedPackage } from "../harness/capture";
+import { provider } from "./helpers";
+
+const ENTRY = require.resolve("../provider/provider");
+
+describe("packing the provider for a by-value __provider", function () {
+    this.timeout(300_000);
+    it("follows Pulumi's rule for require versus copy: a path through node_modules is required", () => {
+        const cwd = path.join(path.sep, "work", "app");
+        expect(capturedByRequire(path.join(cwd, "node_modules", "pkg", "dist", "provider.js"), cwd)).to.equal(
+            true,
+        );
+        expect(
+            capturedByRequire(
+                path.join(cwd, "node_modules", ".pnpm", "pkg@1", "node_modules", "pkg", "p.js"),
+                cwd,
+            ),
+        ).to.equal(true);
+        // A workspace package's real path, and a vendored copy, are outside node_modules.
+        expect(
+            capturedByRequire(path.join(path.sep, "work", "packages", "box", "dist", "provider.js"), cwd),
+        ).to.equal(false);
+        expect(
+            capturedByRequire(path.join(cwd, "vendor", "node_modules_backup", "provider.js"), cwd),
+        ).to.equal(false);
+    });
+
+    it("packs every module the provider reaches, and no other (no resource, policy or test kit)", () => {
+        const modules = collectModules(ENTRY);
+        const ids = Object.keys(modules);
+        expect(ids).to.include.members([
+            "provider",
+            "client",
+            "auth",
+            "settings",
+            "validation",
+            "partial-failure",
+        ]);
+        expect(ids).to.not.include.members(["resource", "index", "policy", "revocations", "code-pack"]);
+        expect(ids.some((id) => id.startsWith("testing/"))).to.equal(false);
+        for (const [id, m] of Object.entries(modules)) {
+            for (const [specifier, dep] of Object.entries(m.deps)) {
+                expect(modules, `${id} requires ${specifier}`).to.have.property(dep);
+            }
+        }
+    });
+
+    it("packs the same code to the same text, so state shows no spurious change", () => {
+        expect(JSON.stringify(packProvider(ENTRY))).to.equal(JSON.stringify(packProvider(ENTRY)));
+    });
+
+    it("packs the built JavaScript (as npm installs it) to the same modules as the TypeScript source", async () => {
+        const { project } = await installPackedPackage();
+        const fromDist = collectModules(
+            path.join(project, "node_modules", "pulumi-box-session-termination", "dist", "provider.js"),
+        );
+        const fromSource = collectModules(ENTRY);
+        expect(Object.keys(fromDist).sort()).to.deep.equal(Object.keys(fromSource).sort());
+    });
+
+    it("revives a provider whose check answers as the package's own does", async () => {
+        const revived = revive(packProvider(ENTRY));
+        expect(revived).to.not.equal(provider);
+        const news = { userIds: [" 22466421 ", "22466421"], userLogins: ["JDoe@Example.com"] };
+        expect(await revived.check!({}, news)).to.deep.equal(await provider.check!({}, news));
+        const bad = await revived.check!({}, { userIds: ["12\u200b3"] });
+        expect(bad.failures?.map((f) => f.property)).to.deep.equal(["userIds[0]"]);
+    });
+
+    it("the stub forwards every method Pulumi's host calls", async () => {
+        const stub = packedProvider(packProvider(ENTRY));
+        for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
+            expect(stub[method], method).to.be.a("function");
+        }
+        const diff = await stub.diff!("id", { userIds: ["1"] }, { userIds: ["1", "2"] });
+        expect(diff.changes).to.equal(true);
+    });
+
+    it("refuses a damaged pack before running any of it, and says so", () => {
+        const pack = packProvider(ENTRY);
+        const flipped =
+            pack.modules.slice(0, 100) + (pack.modules[100] === "A" ? "B" : "A") + pack.modules.slice(101);
+        expect(() => unpackModules({ ...pack, modules: flipped })).to.throw(/damaged|Decompression|brotli/i);
+        expect(() => unpackModules({ ...pack, sha256: "0".repeat(64) })).to.throw(
+            /damaged.*nothing was sent to Box/,
+        );
+    });
+
+    it("hands Pulumi the provider itself when it would be required, or when the modules cannot be packed", () => {
+        const inNodeModules = path.join(
+            process.cwd(),
+            "node_modules",
+            "pulumi-box-session-termination",
+            "provider.js",
+        );
+        expect(providerToCapture(provider, inNodeModules)).to.equal(provider);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-unpackable-"));
+        try {
+            // A relative require that leads nowhere: the graph cannot be packed.
+            fs.writeFileSync(path.join(dir, "provider.js"), 'module.exports = require("./missing");');
+            expect(providerToCapture(provider, path.join(dir, "provider.js"))).to.equal(provider);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        expect(providerToCapture(provider, ENTRY)).to.not.equal(provider);
+    });
+});
