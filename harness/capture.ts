@@ -4,8 +4,11 @@
  * - `by-value`: the program loads the package from local source (this repository, a vendored copy).
  *   Pulumi would copy the provider's code into `__provider`; the package hands it a stub carrying its
  *   modules packed instead (provider/code-pack.ts), and that is what the host runs.
- * - `workspace`: the same, from the built package in a monorepo layout whose project has no
- *   TypeScript (JavaScript modules packed as they are built).
+ * - `workspace`: the built package as a monorepo workspace package, linked into `node_modules` with
+ *   its real path outside it. Pulumi would copy it by value; the package hands it a stub that
+ *   requires it by name instead, since the app's directory resolves that name to this very copy.
+ * - `vendored`: the built package copied into the app (`./vendor/box`), in a project with no
+ *   TypeScript, beside a different copy that the name resolves to: JavaScript modules packed as built.
  * - `installed`: the program loads the package from `node_modules`. `__provider` is a short
  *   `require("pulumi-box-session-termination/provider")`, resolved inside the host. Here that is the
  *   packed tarball (`npm pack`) installed into an empty project, exactly as a user gets it.
@@ -28,17 +31,21 @@ import { ProviderHost, type HostOptions } from "../provider/testing/host";
 import { captureRegistrations, type Registration } from "../provider/testing/registrations";
 
 /** How the provider reaches the host. */
-export type CaptureMode = "by-value" | "workspace" | "installed" | "serializer-copy";
+export type CaptureMode = "by-value" | "workspace" | "installed" | "vendored" | "serializer-copy";
 
 /**
- * The modes every host-level suite runs in, in order. `workspace` matters apart from `by-value`: its
- * project has no TypeScript, so the stub is parsed by Pulumi's bundled TypeScript 3.8, which refuses
+ * The modes every host-level suite runs in, in order: one per kind of `__provider` a user's state
+ * commonly holds (packed modules, a stub requiring by name, Pulumi's own require). The workspace's
+ * project has no TypeScript, so its stub is parsed by Pulumi's bundled TypeScript 3.8, which refuses
  * syntax newer than the build's ES2020 target.
  */
 export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "workspace", "installed"];
 
-/** Every mode, including the fallback `serializer-copy`; test/capture-modes.test.ts runs them all. */
-export const ALL_CAPTURE_MODES: readonly CaptureMode[] = [...CAPTURE_MODES, "serializer-copy"];
+/**
+ * Every mode, adding the built modules packed (`vendored`) and the fallback (`serializer-copy`);
+ * test/capture-modes.test.ts runs them all.
+ */
+export const ALL_CAPTURE_MODES: readonly CaptureMode[] = [...CAPTURE_MODES, "vendored", "serializer-copy"];
 
 /** The resource's type token, as Pulumi registers it. */
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
@@ -90,7 +97,7 @@ let workspace: Promise<string> | undefined;
  * The packed package as a monorepo workspace package: its files in `packages/box`, reached by the app
  * in `packages/app` through a symlink in the workspace root's `node_modules`, beside the hoisted
  * dependencies (as npm, yarn and pnpm workspaces arrange it). Its real path is outside
- * `node_modules`, so Pulumi copies it by value. Returns the app's directory; made once per process.
+ * `node_modules`, so Pulumi would copy it by value. Returns the app's directory; made once per process.
  */
 export function workspaceApp(): Promise<string> {
     workspace ??= installPackedPackage().then(({ project }) => {
@@ -109,6 +116,20 @@ export function workspaceApp(): Promise<string> {
         return app;
     });
     return workspace;
+}
+
+/**
+ * An app in the same workspace that vendors its own copy of the built package in `vendor/box` and
+ * loads it by relative path, while the package's name still resolves to the workspace's copy. Returns
+ * the app's directory; made once per process.
+ */
+export async function vendoringApp(): Promise<string> {
+    const ws = path.dirname(path.dirname(await workspaceApp()));
+    const app = path.join(ws, "packages", "vendoring");
+    if (!fs.existsSync(app)) {
+        fs.cpSync(path.join(ws, "packages", "box"), path.join(app, "vendor", "box"), { recursive: true });
+    }
+    return app;
 }
 
 /**
@@ -163,7 +184,7 @@ const pulumi = require("@pulumi/pulumi");
         newResource: (a) => { text = a.inputs.__provider; return { id: a.name + "-id", state: a.inputs }; },
         call: (a) => a.inputs,
     }, "consumer", "dev", false);
-    const { SessionTermination } = require("pulumi-box-session-termination");
+    const { SessionTermination } = require(process.argv[2]);
     new SessionTermination("probe", { userIds: ["1"] });
     await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
     process.stdout.write(JSON.stringify(text));
@@ -172,12 +193,17 @@ const pulumi = require("@pulumi/pulumi");
 
 /**
  * The `__provider` a program in `project` gets when it registers a SessionTermination from the package
- * it has installed; `nodeArgs` go to node (e.g. `--preserve-symlinks`).
+ * it loads as `from` (its name by default, or a relative path); `nodeArgs` go to node (e.g.
+ * `--preserve-symlinks`).
  */
-export function providerTextIn(project: string, nodeArgs: string[] = []): string {
+export function providerTextIn(
+    project: string,
+    nodeArgs: string[] = [],
+    from = "pulumi-box-session-termination",
+): string {
     fs.writeFileSync(path.join(project, "probe.js"), PROBE);
     return JSON.parse(
-        execFileSync(process.execPath, [...nodeArgs, "probe.js"], { cwd: project, encoding: "utf8" }),
+        execFileSync(process.execPath, [...nodeArgs, "probe.js", from], { cwd: project, encoding: "utf8" }),
     ) as string;
 }
 
@@ -220,6 +246,10 @@ async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
     if (mode === "serializer-copy") {
         const copy = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
         return capturedAs(mode, ROOT, copy.text);
+    }
+    if (mode === "vendored") {
+        const app = await vendoringApp();
+        return capturedAs(mode, app, providerTextIn(app, [], "./vendor/box"));
     }
     const project = mode === "workspace" ? await workspaceApp() : (await installPackedPackage()).project;
     return capturedAs(mode, project, providerTextIn(project));

@@ -4,9 +4,11 @@
  *
  * - Installed under `node_modules`: the provider object itself, which Pulumi's serializer captures as
  *   `require("pulumi-box-session-termination/provider")` (a few hundred bytes).
- * - Anywhere else (source, a monorepo workspace package, a vendored copy): the serializer would copy
- *   the code function by function (about 120 KB per resource). Instead, the provider modules are read
- *   as they are on disk, compiled if they are TypeScript, and packed into a stub (packed-provider.ts).
+ * - Outside `node_modules`, but the program's directory resolves the package name to this very copy (a
+ *   monorepo workspace package, `npm link`): a stub that requires it by that name, the same way.
+ * - Anywhere else (source, a vendored copy): the serializer would copy the code function by function
+ *   (about 120 KB per resource). Instead, the provider modules are read as they are on disk, compiled
+ *   if they are TypeScript, and packed into a stub (provider-stubs.ts).
  * - If they cannot be packed (TypeScript source and no `typescript` to compile it): the provider
  *   object, copied by value as Pulumi would anyway. Larger, and just as correct.
  */
@@ -15,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import type * as pulumi from "@pulumi/pulumi";
-import { packedProvider, type PackedModule, type ProviderCodePack } from "./packed-provider";
+import { packedProvider, requiredProvider, type PackedModule, type ProviderCodePack } from "./provider-stubs";
 import { VERSION } from "./version";
 
 type Provider = pulumi.dynamic.ResourceProvider;
@@ -27,6 +29,33 @@ type Provider = pulumi.dynamic.ResourceProvider;
  */
 export function capturedByRequire(file: string, cwd: string = process.cwd()): boolean {
     return path.relative(cwd, file).split(/[\\/]/).includes("node_modules");
+}
+
+/** This package's name, and the subpath (in its `exports`) whose module is the provider object. */
+const PACKAGE = "pulumi-box-session-termination";
+const PROVIDER_SUBPATH = "./provider";
+
+/**
+ * `pulumi-box-session-termination/provider` if a `require` of it from `cwd` (as Pulumi's provider
+ * host makes one: `node_modules` directories from `cwd` upwards, no self-reference) loads `entryFile`
+ * itself; else undefined, and the name must not be used: it would run some other copy.
+ */
+export function requirableByName(entryFile: string, cwd: string = process.cwd()): string | undefined {
+    for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+        const root = path.join(dir, "node_modules", PACKAGE);
+        if (path.basename(dir) !== "node_modules" && fs.existsSync(path.join(root, "package.json"))) {
+            // The first copy found is the one the host loads, whichever it is.
+            const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+                exports?: Record<string, { default?: string } | undefined>;
+            };
+            const target = manifest.exports?.[PROVIDER_SUBPATH]?.default;
+            if (target === undefined) return undefined;
+            const loads = path.join(root, target);
+            const same = fs.existsSync(loads) && fs.realpathSync(loads) === fs.realpathSync(entryFile);
+            return same ? `${PACKAGE}/provider` : undefined;
+        }
+        if (path.dirname(dir) === dir) return undefined;
+    }
 }
 
 /** Matches the relative `require("./x")` calls that TypeScript's CommonJS output contains. */
@@ -112,11 +141,14 @@ export function packProvider(entryFile: string): ProviderCodePack {
 
 /**
  * What to hand Pulumi as the provider: `real` when Pulumi captures its module (`entryFile`) by
- * require, else a packed stub, else (when packing fails) `real` to be copied by value.
+ * require, else a stub that requires it by name, else a packed stub, else (when packing fails) `real`
+ * to be copied by value.
  */
-export function providerToCapture(real: Provider, entryFile: string): Provider {
-    if (capturedByRequire(entryFile)) return real;
+export function providerToCapture(real: Provider, entryFile: string, cwd: string = process.cwd()): Provider {
+    if (capturedByRequire(entryFile, cwd)) return real;
     try {
+        const specifier = requirableByName(entryFile, cwd);
+        if (specifier !== undefined) return requiredProvider(specifier);
         return packedProvider(packProvider(entryFile));
     } catch {
         // Pulumi's own by-value copy works too (the by-value rules in eslint.config.mjs keep it so);

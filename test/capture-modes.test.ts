@@ -67,12 +67,16 @@ for (const mode of ALL_CAPTURE_MODES) {
         const apiStatuses = () => box.requests.filter((r) => r.path.startsWith("/2.0/")).map((r) => r.status);
         const tokenRequests = () => box.requests.filter((r) => r.path === "/oauth2/token").length;
 
-        it("captures the provider as the mode says: a require of the package, its modules packed, or a copy", () => {
+        it("captures the provider as the mode says: a require, by name, its modules packed, or a copy", () => {
             const text = captured.providerText;
             const packs = packedModulesIn(text);
             if (mode === "installed") {
                 expect(text).to.include('require("pulumi-box-session-termination/provider")');
                 expect(text.length).to.be.below(2_000);
+                expect(packs).to.have.length(0);
+            } else if (mode === "workspace") {
+                expect(text).to.include('specifier: "pulumi-box-session-termination/provider"');
+                expect(text.length).to.be.below(5_000);
                 expect(packs).to.have.length(0);
             } else if (mode === "serializer-copy") {
                 expect(text).to.include("terminate_sessions");

@@ -1,14 +1,20 @@
 /**
  * Packing the provider's modules for a by-value `__provider` (provider/code-pack.ts) and reviving them
- * (provider/packed-provider.ts): the pure parts, in-process. That the packed provider behaves in
+ * (provider/provider-stubs.ts): the pure parts, in-process. That the packed provider behaves in
  * Pulumi's provider host is proven in test/capture-modes.test.ts and every host-level suite.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { capturedByRequire, collectModules, packProvider, providerToCapture } from "../provider/code-pack";
-import { packedProvider, revive, unpackModules } from "../provider/packed-provider";
+import {
+    capturedByRequire,
+    collectModules,
+    packProvider,
+    providerToCapture,
+    requirableByName,
+} from "../provider/code-pack";
+import { packedProvider, revive, unpackModules } from "../provider/provider-stubs";
 import { installPackedPackage } from "../harness/capture";
 import { provider } from "./helpers";
 
@@ -34,6 +40,41 @@ describe("packing the provider for a by-value __provider", function () {
         expect(
             capturedByRequire(path.join(cwd, "vendor", "node_modules_backup", "provider.js"), cwd),
         ).to.equal(false);
+    });
+
+    it("requires by name only when the name, resolved as the host resolves it, loads this very copy", () => {
+        const ws = fs.mkdtempSync(path.join(os.tmpdir(), "box-byname-"));
+        try {
+            const copy = (dir: string, exportsMap: unknown) => {
+                fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+                fs.writeFileSync(path.join(dir, "dist", "provider.js"), "module.exports = {};");
+                const manifest = { name: "pulumi-box-session-termination", exports: exportsMap };
+                fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest));
+                return path.join(dir, "dist", "provider.js");
+            };
+            const exportsMap = {
+                "./provider": { types: "./dist/provider.d.ts", default: "./dist/provider.js" },
+            };
+            const linked = copy(path.join(ws, "packages", "box"), exportsMap);
+            fs.mkdirSync(path.join(ws, "node_modules"));
+            fs.symlinkSync(
+                path.join(ws, "packages", "box"),
+                path.join(ws, "node_modules", "pulumi-box-session-termination"),
+            );
+            const app = path.join(ws, "packages", "app");
+            fs.mkdirSync(app);
+            expect(requirableByName(linked, app)).to.equal("pulumi-box-session-termination/provider");
+            // Another copy of the same package, vendored: the name would load the linked one instead.
+            const vendored = copy(path.join(app, "vendor", "box"), exportsMap);
+            expect(requirableByName(vendored, app)).to.equal(undefined);
+            // A nearer copy shadows the linked one, as it would in the host.
+            copy(path.join(app, "node_modules", "pulumi-box-session-termination"), { "./provider": {} });
+            expect(requirableByName(linked, app)).to.equal(undefined);
+            // Nothing resolvable at all.
+            expect(requirableByName(linked, os.tmpdir())).to.equal(undefined);
+        } finally {
+            fs.rmSync(ws, { recursive: true, force: true });
+        }
     });
 
     it("packs every module the provider reaches, and no other (no resource, policy or test kit)", () => {

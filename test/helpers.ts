@@ -1,7 +1,7 @@
 /** Shared test helpers: the in-process provider, config shaped like Pulumi's, and leak scanning. */
 import { expect } from "chai";
 import provider = require("../provider/provider");
-import { unpackModules, type PackedModules } from "../provider/packed-provider";
+import { unpackModules, type PackedModules } from "../provider/provider-stubs";
 
 /** The provider object exactly as the package exports it. */
 export { provider };

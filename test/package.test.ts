@@ -7,7 +7,14 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { installPackedPackage, workspaceApp, type InstalledPackage } from "../harness/capture";
+import {
+    installPackedPackage,
+    providerTextIn,
+    vendoringApp,
+    workspaceApp,
+    type InstalledPackage,
+} from "../harness/capture";
+import { packedModulesIn } from "./helpers";
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
@@ -79,14 +86,24 @@ describe("a monorepo workspace package (symlinked into node_modules, real path o
         return String(regs[0].inputs.__provider);
     };
 
-    it("is copied by value by default, parseable by Pulumi's bundled TypeScript; by require with --preserve-symlinks", () => {
-        // No TypeScript in this project: Pulumi's serializer falls back to its own TypeScript 3.8.
+    it("is required by name, the way an installed package is: the app's directory resolves it to this copy", () => {
+        // No TypeScript in this project: Pulumi's serializer parses the stub with its own TypeScript 3.8.
         expect(() => require.resolve("typescript", { paths: [app] })).to.throw();
-        const byValue = providerOf([]);
-        expect(byValue).to.not.include('require("pulumi-box-session-termination/provider")');
-        expect(byValue.length).to.be.above(20_000);
-        const byRequire = providerOf(["--preserve-symlinks"]);
-        expect(byRequire).to.include('require("pulumi-box-session-termination/provider")');
-        expect(byRequire.length).to.be.below(2_000);
+        const byName = providerOf([]);
+        expect(byName).to.include('specifier: "pulumi-box-session-termination/provider"');
+        expect(packedModulesIn(byName)).to.have.length(0);
+        expect(byName.length).to.be.below(5_000);
+        const preserved = providerOf(["--preserve-symlinks"]);
+        expect(preserved).to.include('require("pulumi-box-session-termination/provider")');
+        expect(preserved.length).to.be.below(2_000);
+    });
+
+    it("a vendored copy beside it is packed, never required by a name that resolves to another copy", async () => {
+        const vendoring = await vendoringApp();
+        const text = providerTextIn(vendoring, [], "./vendor/box");
+        expect(text).to.not.include("pulumi-box-session-termination/provider");
+        const [modules] = packedModulesIn(text);
+        expect(modules.provider.code).to.include("terminatePrincipals");
+        expect(text.length).to.be.below(40_000);
     });
 });

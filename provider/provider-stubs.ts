@@ -1,15 +1,19 @@
 /**
- * The provider as `__provider` carries it when Pulumi would otherwise copy this package by value (a
- * program that loads it from source, a monorepo workspace package, a vendored copy).
+ * What `__provider` carries when Pulumi would otherwise copy this package by value (a program that
+ * loads it from source, a monorepo workspace package, a vendored copy): a stub that loads the real
+ * provider inside the provider host on first use and forwards every call to it.
  *
  * Left alone, Pulumi's closure serializer copies every function the provider reaches, each wrapped in
- * its own scaffolding: about 120 KB in every resource's state. Instead, the program hands Pulumi a
- * stub (below) that holds this package's modules as they are on disk, compressed (code-pack.ts builds
- * them), and revives them inside the provider host on first use, as ordinary CommonJS modules. That
- * copy is several times smaller, and it runs the modules as written: class fields, module variables and
- * all, with nothing lost in a function-by-function copy.
+ * its own scaffolding: about 120 KB in every resource's state. The stubs instead either
  *
- * Only this file is copied by the serializer, so it follows the by-value rules (see eslint.config.mjs).
+ * - `require` the package by name, when the program's directory resolves that name to this very copy
+ *   (a workspace package linked into `node_modules`), as an installed package is captured; or
+ * - hold this package's modules as they are on disk, compressed (code-pack.ts packs them), and revive
+ *   them as ordinary CommonJS modules: several times smaller than the copy, and run as written, with
+ *   nothing lost in a function-by-function copy.
+ *
+ * code-pack.ts chooses. Only this file is copied by the serializer, so it follows the by-value rules
+ * (see eslint.config.mjs).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
@@ -98,13 +102,25 @@ export function revive(pack: ProviderCodePack): Provider {
  * that the stub stays a constant that the serializer copies as it is.
  */
 export function packedProvider(pack: ProviderCodePack): Provider {
-    const real = (): Required<Provider> => {
+    return forwardingProvider(() => {
         const holder = globalThis as unknown as {
             __pulumiBoxSessionTerminationPacks?: Record<string, Provider>;
         };
         const revived = (holder.__pulumiBoxSessionTerminationPacks ??= {});
         return (revived[pack.sha256] ??= revive(pack)) as Required<Provider>;
-    };
+    });
+}
+
+/**
+ * A provider that forwards every call to `require(specifier)`, resolved in the provider host from the
+ * program's directory, exactly as Pulumi captures an installed package (Node caches the module).
+ */
+export function requiredProvider(specifier: string): Provider {
+    return forwardingProvider(() => require(specifier) as Required<Provider>);
+}
+
+/** Forwards each method Pulumi's host calls to the provider `real` returns. */
+function forwardingProvider(real: () => Required<Provider>): Provider {
     return {
         configure: (req) => real().configure(req),
         check: (olds, news) => real().check(olds, news),
