@@ -5,9 +5,11 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
+import provider = require("../provider/provider");
 import { captureRegistrations } from "../provider/testing/registrations";
-import { providerTextIn, workspaceApp } from "../harness/capture";
+import { providerTextIn, vendoringApp, workspaceApp } from "../harness/capture";
 import { Trivial } from "./naive";
 import { now, round, table } from "./report";
 
@@ -50,6 +52,10 @@ export async function run(): Promise<Record<string, unknown>> {
         () => new SessionTermination("probe", { userIds: ["1"] }),
     );
     const sourceBytes = Buffer.byteLength(String(fromSource.inputs.__provider));
+    // What every by-value program carried before the modules were packed, and still the fallback.
+    const copyBytes = Buffer.byteLength(
+        (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text,
+    );
     const timeRegistrations = async (make: (name: string) => void): Promise<number> => {
         const start = now();
         await captureRegistrations(() => {
@@ -100,10 +106,12 @@ export async function run(): Promise<Record<string, unknown>> {
         execFileSync(process.execPath, ["register.js"], { cwd: consumer, encoding: "utf8" }),
     ) as { providerBytes: number; ours: number[]; trivial: number[]; sameShape: number[] };
 
-    // A monorepo workspace package: copied by value by default, captured by require with --preserve-symlinks.
+    // A monorepo workspace package (a stub requiring it by name; Pulumi's own require with
+    // --preserve-symlinks), and a vendored copy of the built package (its modules packed).
     const app = await workspaceApp();
     const workspaceBytes = Buffer.byteLength(providerTextIn(app));
     const preservedBytes = Buffer.byteLength(providerTextIn(app, ["--preserve-symlinks"]));
+    const vendoredBytes = Buffer.byteLength(providerTextIn(await vendoringApp(), [], "./vendor/box"));
 
     const best = (xs: number[]) => Math.min(...xs);
     const ms = (xs: number[]) => `${best(xs).toFixed(0)} ms`;
@@ -126,8 +134,24 @@ export async function run(): Promise<Record<string, unknown>> {
                 "-",
                 "-",
             ],
-            ["__provider bytes, copied from source (this repo)", sourceBytes, "-", "-", "-", "-"],
-            ["__provider bytes, monorepo workspace package (by value)", workspaceBytes, "-", "-", "-", "-"],
+            ["__provider bytes, from source (this repo): modules packed", sourceBytes, "-", "-", "-", "-"],
+            [
+                "__provider bytes, from source: Pulumi's function-by-function copy (the fallback)",
+                copyBytes,
+                "-",
+                "-",
+                "-",
+                "-",
+            ],
+            ["__provider bytes, vendored built copy: modules packed", vendoredBytes, "-", "-", "-", "-"],
+            [
+                "__provider bytes, monorepo workspace package: required by name",
+                workspaceBytes,
+                "-",
+                "-",
+                "-",
+                "-",
+            ],
             [
                 "__provider bytes, same workspace, node --preserve-symlinks",
                 preservedBytes,
@@ -154,10 +178,14 @@ export async function run(): Promise<Record<string, unknown>> {
             ],
         ],
     );
+    fs.rmSync(TMP, { recursive: true, force: true });
     return {
         tarballBytes: packed[0].size,
         providerBytesInstalled: installed.providerBytes,
         providerBytesFromSource: sourceBytes,
+        providerBytesSerializerCopy: copyBytes,
+        packedToCopyRatio: round(sourceBytes / copyBytes),
+        providerBytesVendored: vendoredBytes,
         providerBytesWorkspace: workspaceBytes,
         providerBytesWorkspacePreserveSymlinks: preservedBytes,
         register1000Installed: {
@@ -173,5 +201,4 @@ export async function run(): Promise<Record<string, unknown>> {
             ratio: round(best(srcOurs) / best(srcTrivial)),
         },
     };
-    fs.rmSync(TMP, { recursive: true, force: true });
 }
