@@ -12,7 +12,16 @@ let captured: pulumi.dynamic.ResourceProvider | undefined;
  * serializer (which caches by object) packs or copies it once, however many resources there are.
  */
 function capturedProvider(): pulumi.dynamic.ResourceProvider {
-    captured ??= providerToCapture(provider, require.resolve("./provider"));
+    if (!captured) {
+        let entryFile: string | undefined;
+        try {
+            entryFile = require.resolve("./provider");
+        } catch {
+            // A bundled program has no module file to read: Pulumi copies the provider by value.
+            entryFile = undefined;
+        }
+        captured = entryFile === undefined ? provider : providerToCapture(provider, entryFile);
+    }
     return captured;
 }
 

@@ -15,7 +15,9 @@ import {
     requirableByName,
 } from "../provider/code-pack";
 import { packedProvider, revive, unpackModules } from "../provider/provider-stubs";
-import { installPackedPackage } from "../harness/capture";
+import { captureProvider, installPackedPackage } from "../harness/capture";
+import { MiniEngine } from "../provider/testing/engine";
+import { startBoxEmulator } from "../provider/testing";
 import { provider } from "./helpers";
 
 const ENTRY = require.resolve("../provider/provider");
@@ -156,4 +158,37 @@ describe("packing the provider for a by-value __provider", function () {
         }
         expect(providerToCapture(provider, ENTRY)).to.not.equal(provider);
     });
+});
+
+describe("a damaged packed __provider, in Pulumi's provider host", function () {
+    this.timeout(300_000);
+
+    for (const mode of ["by-value", "vendored"] as const) {
+        it(`fails with a message naming the damage and sends nothing (${mode})`, async () => {
+            const captured = await captureProvider(mode);
+            const damaged = captured.providerText.replace(
+                /sha256: "[0-9a-f]{64}"/,
+                `sha256: "${"0".repeat(64)}"`,
+            );
+            expect(damaged).to.not.equal(captured.providerText);
+            const box = await startBoxEmulator({ accessTokens: ["tok_damaged"] });
+            const host = await captured.startHost();
+            try {
+                await host.configure({ "box:baseUrl": box.baseUrl, "box:accessToken": "tok_damaged" }, []);
+                const registrations = captured
+                    .register([{ name: "a", args: { userIds: ["1"] } }])
+                    .map((r) => ({ ...r, inputs: { ...r.inputs, __provider: damaged } }));
+                // The host revives the provider for its first call (configure, then check): the up fails there.
+                const failure = await new MiniEngine(host).up(registrations).then(
+                    () => undefined,
+                    (err: unknown) => err as Error,
+                );
+                expect(failure?.message).to.match(/__provider is damaged .*nothing was sent to Box/);
+                expect(box.requests).to.deep.equal([]);
+            } finally {
+                await host.stop();
+                await box.close();
+            }
+        });
+    }
 });
