@@ -148,6 +148,20 @@ describe("Box emulator", () => {
         expect(c.status).to.equal(202);
     });
 
+    it("refuses a fault that scripts nonsense, naming the field, and queues none of the batch", async () => {
+        expect(() => box.enqueue({ status: 503 }, { status: 700 })).to.throw(
+            /fault 1: status must be an HTTP status from 100 to 599 \(got 700\)/,
+        );
+        expect(() => box.enqueue({ after: 1.5 })).to.throw(/after must be a whole number/);
+        // The valid fault before the bad one was not queued either: normal service.
+        const res = await fetch(`${box.baseUrl}/2.0/users/terminate_sessions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+            body: JSON.stringify({ user_ids: ["1"], user_logins: [] }),
+        });
+        expect(res.status).to.equal(202);
+    });
+
     it("can drop the connection, or answer only after a delay", async () => {
         box.enqueue({ drop: true }, { delayMs: 300, status: 503 });
         const body = JSON.stringify({ group_ids: ["1"] });

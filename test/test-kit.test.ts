@@ -173,6 +173,18 @@ describe("from npm: the test kit and the emulator command in an empty project", 
         );
         expect(() => parseCliOptions(["--fault", "{nope"])).to.throw(/--fault needs a JSON object/);
         expect(() => parseCliOptions(["--fault", '{"stauts":1}'])).to.throw(/unknown field\(s\) stauts/);
+        expect(() => parseCliOptions(["--fault", '{"status":"x"}'])).to.throw(
+            /--fault: status must be an HTTP status from 100 to 599 \(got "x"\)/,
+        );
+        expect(() => parseCliOptions(["--fault", '{"after":-1,"delayMs":-5}'])).to.throw(
+            /after must be a whole number.*-1.*; delayMs must be 0 or more.*-5/,
+        );
+        expect(() => parseCliOptions(["--fault", '{"headers":{"retry-after":2}}'])).to.throw(
+            /headers must be an object of strings/,
+        );
+        expect(() => parseCliOptions(["--directory", "a.json", "--directory", "b.json"])).to.throw(
+            /--directory given twice/,
+        );
         expect(() => parseCliOptions(["--token", "short"])).to.throw(/--token needs at least 8/);
         expect(() => parseCliOptions(["--bogus"])).to.throw(/unknown option "--bogus"/);
         expect(parseDirectory('{"userIds":["1"]}', "d.json")).to.deep.equal({ userIds: ["1"] });

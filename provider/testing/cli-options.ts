@@ -3,6 +3,7 @@
  * the emulator and prints. Unknown flags and bad values are errors that name the flag.
  */
 import type { EmulatorDirectory, Fault } from "./emulator";
+import { faultProblems } from "./faults";
 
 /** What `pulumi-box-emulator` was asked to do. */
 export interface CliOptions {
@@ -67,6 +68,8 @@ function parseFault(text: string | undefined): Fault {
     const unknown = Object.keys(value).filter((k) => !FAULT_KEYS.includes(k));
     if (unknown.length)
         throw new Error(`--fault: unknown field(s) ${unknown.join(", ")}; known: ${FAULT_KEYS.join(", ")}`);
+    const problems = faultProblems(value as Fault);
+    if (problems.length) throw new Error(`--fault: ${problems.join("; ")}`);
     return value as Fault;
 }
 
@@ -106,6 +109,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
             case "--directory": {
                 const file = value();
                 if (!file) throw new Error("--directory needs a file path");
+                // One directory: quietly keeping the last of two would serve a directory nobody meant.
+                if (options.directoryFile !== undefined)
+                    throw new Error("--directory given twice; give one file");
                 options.directoryFile = file;
                 break;
             }

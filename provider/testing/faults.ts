@@ -25,6 +25,42 @@ export interface Fault {
     afterEffect?: boolean;
 }
 
+/**
+ * What is wrong with `fault`, one line per field (empty when it is valid). A fault that scripts
+ * nonsense (a status of "x", a negative `after`) would otherwise test something other than intended.
+ */
+export function faultProblems(fault: Fault): string[] {
+    const problems: string[] = [];
+    const isInt = (v: unknown) => typeof v === "number" && Number.isInteger(v);
+    if (fault.path !== undefined && typeof fault.path !== "string" && !(fault.path instanceof RegExp))
+        problems.push("path must be a string or a RegExp");
+    if (fault.after !== undefined && !(isInt(fault.after) && fault.after >= 0))
+        problems.push(
+            `after must be a whole number of requests, 0 or more (got ${JSON.stringify(fault.after)})`,
+        );
+    if (fault.status !== undefined && !(isInt(fault.status) && fault.status >= 100 && fault.status <= 599))
+        problems.push(`status must be an HTTP status from 100 to 599 (got ${JSON.stringify(fault.status)})`);
+    if (
+        fault.headers !== undefined &&
+        (typeof fault.headers !== "object" ||
+            fault.headers === null ||
+            Array.isArray(fault.headers) ||
+            Object.values(fault.headers).some((v) => typeof v !== "string"))
+    )
+        problems.push("headers must be an object of strings");
+    if (fault.body !== undefined && typeof fault.body !== "string") problems.push("body must be a string");
+    if (
+        fault.delayMs !== undefined &&
+        !(typeof fault.delayMs === "number" && Number.isFinite(fault.delayMs) && fault.delayMs >= 0)
+    )
+        problems.push(`delayMs must be 0 or more milliseconds (got ${JSON.stringify(fault.delayMs)})`);
+    for (const flag of ["drop", "afterEffect"] as const) {
+        if (fault[flag] !== undefined && typeof fault[flag] !== "boolean")
+            problems.push(`${flag} must be true or false`);
+    }
+    return problems;
+}
+
 function matches(fault: Fault, path: string): boolean {
     if (fault.path === undefined) return true;
     if (typeof fault.path === "string") return fault.path === path;
@@ -40,8 +76,14 @@ export class FaultQueue {
     /**
      * Queues faults. Each is copied, so counting down `after` never changes the caller's object and
      * the same object can be queued twice.
+     *
+     * @throws Error naming every invalid field, before any of `faults` is queued.
      */
     enqueue(...faults: Fault[]): void {
+        faults.forEach((fault, index) => {
+            const problems = faultProblems(fault);
+            if (problems.length) throw new Error(`fault ${index}: ${problems.join("; ")}`);
+        });
         this.faults.push(...faults.map((fault) => ({ ...fault })));
     }
 
