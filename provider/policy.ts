@@ -61,9 +61,13 @@ export function isSessionTermination(args: Pick<ResourceValidationArgs, "type" |
     if (args.type === SESSION_TERMINATION_TYPE) return true;
     if (!args.type.startsWith("pulumi-nodejs:dynamic")) return false;
     const props = args.props ?? {};
+    // Every form `__provider` takes names the package (a require of it, a stub requiring it by name,
+    // packed modules' `about`) or, as Pulumi's own copy, holds the code that calls Box.
+    const providerText = String(props.__provider ?? "");
     return (
         PRINCIPAL_KINDS.some((kind) => kind in props) ||
-        String(props.__provider ?? "").includes("terminate_sessions")
+        providerText.includes("pulumi-box-session-termination") ||
+        providerText.includes("terminate_sessions")
     );
 }
 

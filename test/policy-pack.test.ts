@@ -6,7 +6,12 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { expect } from "chai";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SessionTermination } from "../provider";
+import provider = require("../provider/provider");
+import { captureRegistrations } from "../provider/testing/registrations";
 import {
+    isSessionTermination,
     maxPrincipalsPolicy,
     protectedPrincipalsPolicy,
     reasonPolicy,
@@ -95,6 +100,24 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
         expect(
             await violations(policy, { bucket: "x" }, { type: "pulumi-nodejs:dynamic:Resource" }),
         ).to.deep.equal([]);
+    });
+
+    it("knows the provider by its __provider in every form it is captured, with no principals named", async () => {
+        const [packed] = await captureRegistrations(() => new SessionTermination("p", { userIds: ["1"] }));
+        const forms = {
+            packed: String(packed.inputs.__provider),
+            installed: 'exports.handler = () => require("pulumi-box-session-termination/provider");',
+            copied: (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text,
+        };
+        for (const [form, text] of Object.entries(forms)) {
+            const args = { type: "pulumi-nodejs:dynamic:Resource", props: { __provider: text } };
+            expect(isSessionTermination(args), form).to.equal(true);
+        }
+        const other = {
+            type: "pulumi-nodejs:dynamic:Resource",
+            props: { __provider: "exports.handler = x;" },
+        };
+        expect(isSessionTermination(other)).to.equal(false);
     });
 
     it("the example pack refuses what the organization's rules refuse", async () => {
