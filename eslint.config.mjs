@@ -18,21 +18,31 @@ export default tseslint.config(
         },
     },
     {
-        // Code that runs in Pulumi's provider host. When a program loads this package from source (a
-        // monorepo workspace, a vendored copy, this repository), Pulumi copies it BY VALUE into
-        // `__provider`, keeping only what a function's text and captured values hold. These shapes do
-        // not survive that copy (shared/NOTES: "What Pulumi's closure serializer keeps"), and they fail
-        // silently, so they are errors here rather than review comments.
+        // Code that runs in Pulumi's provider host. Loaded from source or a vendored copy, it travels
+        // packed (code-pack.ts) and the stub in provider-stubs.ts is copied BY VALUE into `__provider`;
+        // when packing is impossible, all of it is. A by-value copy keeps only what a function's text
+        // and captured values hold. These shapes do not survive it (shared/NOTES: "What Pulumi's
+        // closure serializer keeps"), and they fail silently, so they are errors here rather than
+        // review comments.
         files: ["provider/**/*.ts"],
-        // The resource class, the entry point and the revocations loader run in the program, never in
-        // the provider host.
+        // The resource class, the entry point, the revocations loader and the packer run in the
+        // program, never in the provider host.
         ignores: [
             "provider/testing/**",
             "provider/resource.ts",
             "provider/index.ts",
             "provider/revocations.ts",
+            "provider/code-pack.ts",
         ],
         rules: {
+            "no-restricted-globals": [
+                "error",
+                ...["__dirname", "__filename"].map((name) => ({
+                    name,
+                    message:
+                        "Code revived from __provider has no file of its own (packed, or copied by value): do not depend on where it lives.",
+                })),
+            ],
             "no-restricted-syntax": [
                 "error",
                 {

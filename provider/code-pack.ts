@@ -7,7 +7,7 @@
  * - Outside `node_modules`, but the program's directory resolves the package name to this very copy (a
  *   monorepo workspace package, `npm link`): a stub that requires it by that name, the same way.
  * - Anywhere else (source, a vendored copy): the serializer would copy the code function by function
- *   (about 120 KB per resource). Instead, the provider modules are read as they are on disk, compiled
+ *   (about 150 KB per resource). Instead, the provider modules are read as they are on disk, compiled
  *   if they are TypeScript, and packed into a stub (provider-stubs.ts).
  * - If they cannot be packed (TypeScript source and no `typescript` to compile it): the provider
  *   object, copied by value as Pulumi would anyway. Larger, and just as correct.
@@ -16,6 +16,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
+import Module = require("module");
+import { isBuiltin } from "module";
 import type * as pulumi from "@pulumi/pulumi";
 import { packedProvider, requiredProvider, type PackedModule, type ProviderCodePack } from "./provider-stubs";
 import { VERSION } from "./version";
@@ -31,43 +33,53 @@ export function capturedByRequire(file: string, cwd: string = process.cwd()): bo
     return path.relative(cwd, file).split(/[\\/]/).includes("node_modules");
 }
 
-/** This package's name, and the subpath (in its `exports`) whose module is the provider object. */
-const PACKAGE = "pulumi-box-session-termination";
-const PROVIDER_SUBPATH = "./provider";
-
-/**
- * `pulumi-box-session-termination/provider` if a `require` of it from `cwd` (as Pulumi's provider
- * host makes one: `node_modules` directories from `cwd` upwards, no self-reference) loads `entryFile`
- * itself; else undefined, and the name must not be used: it would run some other copy.
- */
-export function requirableByName(entryFile: string, cwd: string = process.cwd()): string | undefined {
-    for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-        const root = path.join(dir, "node_modules", PACKAGE);
-        if (path.basename(dir) !== "node_modules" && fs.existsSync(path.join(root, "package.json"))) {
-            // The first copy found is the one the host loads, whichever it is.
-            const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-                exports?: Record<string, { default?: string } | undefined>;
-            };
-            const target = manifest.exports?.[PROVIDER_SUBPATH]?.default;
-            if (target === undefined) return undefined;
-            const loads = path.join(root, target);
-            const same = fs.existsSync(loads) && fs.realpathSync(loads) === fs.realpathSync(entryFile);
-            return same ? `${PACKAGE}/provider` : undefined;
-        }
-        if (path.dirname(dir) === dir) return undefined;
+/** What the provider host's `require` loads for `specifier`, or undefined if it cannot resolve it. */
+export function hostResolves(specifier: string, cwd: string = process.cwd()): string | undefined {
+    // Pulumi's host revives `__provider` with require-from-string: a module with no file name whose
+    // lookup paths are the `node_modules` directories from the working directory upwards, so Node
+    // resolves from there, with no self-reference. The same two Node internals do the same here.
+    const internals = Module as unknown as {
+        _nodeModulePaths(from: string): string[];
+        _resolveFilename(request: string, parent: Module): string;
+    };
+    const parent = new Module("", undefined);
+    parent.filename = "";
+    parent.paths = internals._nodeModulePaths(path.resolve(cwd));
+    try {
+        return internals._resolveFilename(specifier, parent);
+    } catch {
+        return undefined; // not installed where the host looks (or its package.json is unreadable)
     }
 }
 
-/** Matches the relative `require("./x")` calls that TypeScript's CommonJS output contains. */
-const RELATIVE_REQUIRE = /\brequire\("(\.{1,2}\/[^"]+)"\)/g;
+/** The same file, through any symlinks (a workspace links its packages into `node_modules`). */
+function sameFile(a: string | undefined, b: string): boolean {
+    return a !== undefined && fs.existsSync(a) && fs.realpathSync(a) === fs.realpathSync(b);
+}
+
+/**
+ * `pulumi-box-session-termination/provider` if the provider host, requiring that name from `cwd`,
+ * loads `entryFile` itself; else undefined, and the name must not be used: it would run another copy.
+ */
+export function requirableByName(entryFile: string, cwd: string = process.cwd()): string | undefined {
+    const specifier = "pulumi-box-session-termination/provider";
+    return sameFile(hostResolves(specifier, cwd), entryFile) ? specifier : undefined;
+}
+
+/** Matches relative `require("./x")` calls (either quote), as compiled CommonJS writes them. */
+const RELATIVE_REQUIRE = /\brequire\((["'])(\.{1,2}\/[^"']+)\1\)/g;
+
+/** Matches `require("x")` of a package or built-in (either quote). */
+const BARE_REQUIRE = /\brequire\((["'])([^."'][^"']*)\1\)/g;
 
 /** Compiled CommonJS for `file`: as it is if JavaScript, compiled (comments removed) if TypeScript. */
 function compiled(file: string): string {
     const source = fs.readFileSync(file, "utf8");
     if (!file.endsWith(".ts")) return source;
-    // Resolved from the package's own directory: a program that runs this source has it there.
+    // The package's own directory has it when this repository runs from source; the project's, when
+    // a vendored copy of the source runs under ts-node there.
     const ts = require(
-        require.resolve("typescript", { paths: [path.dirname(file)] }),
+        require.resolve("typescript", { paths: [path.dirname(file), process.cwd()] }),
     ) as typeof import("typescript");
     return ts.transpileModule(source, {
         fileName: file,
@@ -90,7 +102,12 @@ function resolveRelative(from: string, specifier: string): string {
     throw new Error(`cannot resolve ${specifier} from ${from}`);
 }
 
-/** The module graph reachable from `entryFile` through relative `require`s, keyed by module id. */
+/**
+ * The module graph reachable from `entryFile` through relative `require`s, keyed by module id. Every
+ * module must be one the program has loaded (in `require.cache`): what is packed is what runs here.
+ *
+ * @throws Error when a module cannot be found, or was not loaded by this program.
+ */
 export function collectModules(entryFile: string): Record<string, PackedModule> {
     const root = path.dirname(entryFile);
     const idOf = (file: string) =>
@@ -103,9 +120,10 @@ export function collectModules(entryFile: string): Record<string, PackedModule> 
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
         const id = idOf(file);
         if (modules[id]) continue;
+        if (!require.cache[file]) throw new Error(`${file} is not a module this program loaded`);
         const code = compiled(file);
         const deps: Record<string, string> = {};
-        for (const [, specifier] of code.matchAll(RELATIVE_REQUIRE)) {
+        for (const [, , specifier] of code.matchAll(RELATIVE_REQUIRE)) {
             const target = resolveRelative(file, specifier);
             deps[specifier] = idOf(target);
             pending.push(target);
@@ -115,9 +133,40 @@ export function collectModules(entryFile: string): Record<string, PackedModule> 
     return modules;
 }
 
+/**
+ * The packages the modules `require` (not built-ins) that the provider host, resolving from `cwd`,
+ * would load from somewhere else than the program did, or not at all: each with both places.
+ */
+export function dependenciesElsewhere(
+    modules: Record<string, PackedModule>,
+    entryFile: string,
+    cwd: string = process.cwd(),
+): string[] {
+    const found = new Set<string>();
+    for (const { code } of Object.values(modules)) {
+        for (const [, , specifier] of code.matchAll(BARE_REQUIRE)) {
+            if (isBuiltin(specifier)) continue;
+            let here: string;
+            try {
+                here = require.resolve(specifier, { paths: [path.dirname(entryFile)] });
+            } catch {
+                continue; // the program could not load it either; nothing to compare
+            }
+            const there = hostResolves(specifier, cwd);
+            if (!sameFile(there, here))
+                found.add(
+                    `${specifier} (the program loads ${here}; the host would load ${there ?? "nothing"})`,
+                );
+        }
+    }
+    return [...found].sort();
+}
+
 /** Packs the provider modules reachable from `entryFile` (whose export is the provider object). */
-export function packProvider(entryFile: string): ProviderCodePack {
-    const modules = collectModules(entryFile);
+export function packProvider(
+    entryFile: string,
+    modules: Record<string, PackedModule> = collectModules(entryFile),
+): ProviderCodePack {
     // Sorted, so that the same code always packs to the same text and state shows no spurious change.
     const json = JSON.stringify(
         Object.fromEntries(Object.entries(modules).sort(([a], [b]) => (a < b ? -1 : 1))),
@@ -141,15 +190,33 @@ export function packProvider(entryFile: string): ProviderCodePack {
 
 /**
  * What to hand Pulumi as the provider: `real` when Pulumi captures its module (`entryFile`) by
- * require, else a stub that requires it by name, else a packed stub, else (when packing fails) `real`
- * to be copied by value.
+ * require, else a stub that requires it by name, else a packed stub, else `real` to be copied by
+ * value. `warn` hears of anything the host would load differently from the program.
  */
-export function providerToCapture(real: Provider, entryFile: string, cwd: string = process.cwd()): Provider {
-    if (capturedByRequire(entryFile, cwd)) return real;
+export function providerToCapture(
+    real: Provider,
+    entryFile: unknown,
+    warn: (message: string) => void = () => undefined,
+    cwd: string = process.cwd(),
+): Provider {
     try {
+        // Only a module file this program loaded, whose export is this very provider, is worth
+        // reading: in a bundle, require.resolve may name some other file, or not a file at all.
+        if (typeof entryFile !== "string" || require.cache[entryFile]?.exports !== real) return real;
+        if (capturedByRequire(entryFile, cwd)) return real;
         const specifier = requirableByName(entryFile, cwd);
         if (specifier !== undefined) return requiredProvider(specifier);
-        return packedProvider(packProvider(entryFile));
+        const modules = collectModules(entryFile);
+        const pack = packProvider(entryFile, modules);
+        const elsewhere = dependenciesElsewhere(modules, entryFile, cwd);
+        if (elsewhere.length) {
+            warn(
+                `pulumi-box-session-termination: Pulumi's provider host resolves packages from the project ` +
+                    `directory, so it would not load what this program loaded: ${elsewhere.join("; ")}. ` +
+                    `Install them in the project, or install this package from npm.`,
+            );
+        }
+        return packedProvider(pack);
     } catch {
         // Pulumi's own by-value copy works too (the by-value rules in eslint.config.mjs keep it so);
         // it is only larger.

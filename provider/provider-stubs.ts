@@ -4,7 +4,7 @@
  * provider inside the provider host on first use and forwards every call to it.
  *
  * Left alone, Pulumi's closure serializer copies every function the provider reaches, each wrapped in
- * its own scaffolding: about 120 KB in every resource's state. The stubs instead either
+ * its own scaffolding: about 150 KB in every resource's state. The stubs instead either
  *
  * - `require` the package by name, when the program's directory resolves that name to this very copy
  *   (a workspace package linked into `node_modules`), as an installed package is captured; or
@@ -49,24 +49,35 @@ type Provider = pulumi.dynamic.ResourceProvider;
 /**
  * Decompresses and checks `pack`, without running anything.
  *
- * @throws Error when the modules do not match their SHA-256 (a truncated or edited `__provider`).
+ * @throws Error when the modules do not decompress or do not match their SHA-256 (a truncated or
+ * edited `__provider`).
  */
 export function unpackModules(pack: ProviderCodePack): PackedModules {
-    const json = zlib.brotliDecompressSync(Buffer.from(pack.modules, "base64")).toString("utf8");
-    const digest = crypto.createHash("sha256").update(json, "utf8").digest("hex");
-    if (digest !== pack.sha256) {
-        throw new Error(
+    const damaged = (detail: string) =>
+        new Error(
             `pulumi-box-session-termination: the provider code in this resource's __provider is damaged ` +
-                `(SHA-256 ${digest}, expected ${pack.sha256}); nothing was sent to Box.`,
+                `(${detail}); nothing was sent to Box.`,
         );
+    let json: string;
+    try {
+        // Bounded, so that an edited __provider cannot make the host inflate without limit.
+        const bytes = zlib.brotliDecompressSync(Buffer.from(String(pack.modules), "base64"), {
+            maxOutputLength: 16 * 1024 * 1024,
+        });
+        json = bytes.toString("utf8");
+    } catch (err) {
+        throw damaged(`its modules do not decompress: ${(err as Error).message}`);
     }
+    const digest = crypto.createHash("sha256").update(json, "utf8").digest("hex");
+    if (digest !== pack.sha256) throw damaged(`SHA-256 ${digest}, expected ${pack.sha256}`);
     return JSON.parse(json) as PackedModules;
 }
 
 /**
  * Runs the packed modules as CommonJS, from `pack.entry`, and returns the entry's export (the
  * provider). Relative `require`s resolve inside the pack; anything else (`axios`, `@pulumi/pulumi`,
- * Node built-ins) through the host's own `require`, as an installed copy would.
+ * Node built-ins) through the host's own `require`, from the project directory, as Pulumi's own copy
+ * would (code-pack.ts warns the program when that finds another copy than the program loaded).
  */
 export function revive(pack: ProviderCodePack): Provider {
     const modules = unpackModules(pack);
@@ -82,7 +93,14 @@ export function revive(pack: ProviderCodePack): Provider {
         loaded[id] = module;
         const localRequire = (specifier: string): unknown => {
             const dep = packed.deps[specifier];
-            return dep === undefined ? require(specifier) : load(dep);
+            if (dep !== undefined) return load(dep);
+            // The host's require would resolve a relative path from its working directory: the
+            // project's own files, never this package's.
+            if (specifier.startsWith("."))
+                throw new Error(
+                    `pulumi-box-session-termination: ${id} requires ${specifier}, which is not packed.`,
+                );
+            return require(specifier);
         };
         // Named after the module so a stack trace points at the file it came from.
         const filename = `pulumi-box-session-termination/${id}.js`;
@@ -90,7 +108,15 @@ export function revive(pack: ProviderCodePack): Provider {
             `(function (exports, require, module, __filename, __dirname) {${packed.code}\n})`,
             { filename },
         ) as (e: unknown, r: (s: string) => unknown, m: { exports: unknown }, f: string, d: string) => void;
-        run(module.exports, localRequire, module, filename, "pulumi-box-session-termination");
+        // As Node runs a module: `this` is its exports.
+        run.call(
+            module.exports,
+            module.exports,
+            localRequire,
+            module,
+            filename,
+            "pulumi-box-session-termination",
+        );
         return module.exports;
     };
     return load(pack.entry) as Provider;

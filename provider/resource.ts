@@ -13,14 +13,14 @@ let captured: pulumi.dynamic.ResourceProvider | undefined;
  */
 function capturedProvider(): pulumi.dynamic.ResourceProvider {
     if (!captured) {
-        let entryFile: string | undefined;
+        let entryFile: unknown;
         try {
             entryFile = require.resolve("./provider");
         } catch {
             // A bundled program has no module file to read: Pulumi copies the provider by value.
             entryFile = undefined;
         }
-        captured = entryFile === undefined ? provider : providerToCapture(provider, entryFile);
+        captured = providerToCapture(provider, entryFile, (message) => void pulumi.log.warn(message));
     }
     return captured;
 }

@@ -4,12 +4,14 @@
  * Pulumi's provider host is proven in test/capture-modes.test.ts and every host-level suite.
  */
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
     capturedByRequire,
     collectModules,
+    dependenciesElsewhere,
     packProvider,
     providerToCapture,
     requirableByName,
@@ -105,11 +107,17 @@ describe("packing the provider for a by-value __provider", function () {
 
     it("packs the built JavaScript (as npm installs it) to the same modules as the TypeScript source", async () => {
         const { project } = await installPackedPackage();
-        const fromDist = collectModules(
-            path.join(project, "node_modules", "pulumi-box-session-termination", "dist", "provider.js"),
-        );
+        // In the installed project's own process, with the built packer, as a program there would.
+        const script = `
+            const dist = require("path").dirname(require.resolve("pulumi-box-session-termination/provider"));
+            require("pulumi-box-session-termination/provider");
+            const { collectModules } = require(dist + "/code-pack.js");
+            process.stdout.write(JSON.stringify(Object.keys(collectModules(dist + "/provider.js"))));`;
+        const fromDist = JSON.parse(
+            execFileSync(process.execPath, ["-e", script], { cwd: project, encoding: "utf8" }),
+        ) as string[];
         const fromSource = collectModules(ENTRY);
-        expect(Object.keys(fromDist).sort()).to.deep.equal(Object.keys(fromSource).sort());
+        expect(fromDist.sort()).to.deep.equal(Object.keys(fromSource).sort());
     });
 
     it("revives a provider whose check answers as the package's own does", async () => {
@@ -121,6 +129,64 @@ describe("packing the provider for a by-value __provider", function () {
         expect(bad.failures?.map((f) => f.property)).to.deep.equal(["userIds[0]"]);
     });
 
+    it("packs relative requires in either quote style, and only modules this program loaded", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-quotes-"));
+        try {
+            // As a repository-wide Prettier with singleQuote would leave a vendored build.
+            fs.writeFileSync(path.join(dir, "provider.js"), "module.exports = { op: require('./op') };");
+            fs.writeFileSync(path.join(dir, "op.js"), "module.exports = 1;");
+            const entry = path.join(dir, "provider.js");
+            expect(() => collectModules(entry)).to.throw(/not a module this program loaded/);
+            require(entry);
+            expect(collectModules(entry).provider.deps).to.deep.equal({ "./op": "op" });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("never lets a packed module require a relative path from the host's directory", () => {
+        const pack = packProvider(path.join(os.tmpdir(), "provider.js"), {
+            provider: { code: 'module.exports = require("./operation");', deps: {} },
+        });
+        expect(() => revive(pack)).to.throw(/provider requires \.\/operation, which is not packed/);
+    });
+
+    it("runs a packed module as Node does: `this` is its exports", () => {
+        const pack = packProvider(path.join(os.tmpdir(), "provider.js"), {
+            provider: { code: "exports.self = this === exports;", deps: {} },
+        });
+        expect(revive(pack)).to.deep.equal({ self: true });
+    });
+
+    it("names each package the host would load from elsewhere than the program did", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-deps-"));
+        try {
+            const vendor = path.join(dir, "app", "vendor");
+            fs.mkdirSync(path.join(vendor, "node_modules", "only-here"), { recursive: true });
+            fs.writeFileSync(path.join(vendor, "node_modules", "only-here", "index.js"), "");
+            const modules = { provider: { code: 'require("only-here"); require("crypto");', deps: {} } };
+            const entry = path.join(vendor, "provider.js");
+            expect(dependenciesElsewhere(modules, entry, path.join(dir, "app"))).to.deep.equal([
+                `only-here (the program loads ${path.join(vendor, "node_modules", "only-here", "index.js")}; the host would load nothing)`,
+            ]);
+            expect(dependenciesElsewhere(modules, entry, vendor)).to.deep.equal([]);
+
+            // Through providerToCapture, as resource.ts calls it: packed, and the program is warned.
+            const real = { create: async () => ({ id: "x" }) };
+            (globalThis as { __boxTestProvider?: unknown }).__boxTestProvider = real;
+            fs.writeFileSync(entry, 'require("only-here"); module.exports = globalThis.__boxTestProvider;');
+            require(entry);
+            const warnings: string[] = [];
+            const chosen = providerToCapture(real, entry, (m) => warnings.push(m), path.join(dir, "app"));
+            expect(chosen).to.not.equal(real);
+            expect(warnings).to.have.length(1);
+            expect(warnings[0]).to.match(/host resolves packages from the project directory.*only-here/);
+        } finally {
+            delete (globalThis as { __boxTestProvider?: unknown }).__boxTestProvider;
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("the stub forwards every method Pulumi's host calls", async () => {
         const stub = packedProvider(packProvider(ENTRY));
         for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
@@ -130,8 +196,17 @@ describe("packing the provider for a by-value __provider", function () {
         expect(diff.changes).to.equal(true);
     });
 
-    it("refuses a damaged pack before running any of it, and says so", () => {
+    it("refuses a damaged or truncated pack before running any of it, and says so", () => {
         const pack = packProvider(ENTRY);
+        for (const modules of [
+            pack.modules.slice(0, pack.modules.length / 2),
+            pack.modules.slice(0, -4),
+            "",
+        ]) {
+            expect(() => unpackModules({ ...pack, modules })).to.throw(
+                /__provider is damaged \(its modules do not decompress.*nothing was sent to Box/,
+            );
+        }
         const flipped =
             pack.modules.slice(0, 100) + (pack.modules[100] === "A" ? "B" : "A") + pack.modules.slice(101);
         expect(() => unpackModules({ ...pack, modules: flipped })).to.throw(/damaged|Decompression|brotli/i);
