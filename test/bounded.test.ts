@@ -5,12 +5,11 @@
  * all: every wait is a bounded race, never a bare await that could hang the suite.
  */
 import { expect } from "chai";
-import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import { type ResourceSpec } from "../harness/capture";
 import { startTrickle, within } from "../harness/local-server";
 import { MiniEngine } from "../provider/testing/engine";
-import { HostCallError, type ProviderHost } from "../provider/testing/host";
-import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { expectNoCanary } from "./helpers";
+import { HostCallError } from "../provider/testing/host";
+import { describeInHost } from "./host-suite";
 
 const USERS = "/2.0/users/terminate_sessions";
 const TOKEN = "tok_CANARY_bounded_7f3a91";
@@ -26,37 +25,14 @@ const users = (name: string, ids: string[], extra: Record<string, unknown> = {})
     args: { userIds: ids, ...extra },
 });
 
-for (const mode of CAPTURE_MODES) {
-    describe(`bounded in time and size, in Pulumi's provider host, provider captured ${mode}`, function () {
-        this.timeout(120_000);
-        let captured: CapturedProvider;
-        let box: BoxEmulator;
-        let host: ProviderHost | undefined;
-
-        before(async () => {
-            captured = await captureProvider(mode);
-        });
-        beforeEach(async () => {
-            box = await startBoxEmulator({ accessTokens: [TOKEN], apps: [CCG] });
-        });
-        afterEach(async () => {
-            if (host) {
-                expectNoCanary(CANARIES, host.output);
-                await host.stop();
-                host = undefined;
-            }
-            await box.close();
-        });
-
-        async function start(config: Record<string, string>, secretKeys: string[] = []): Promise<MiniEngine> {
-            host = await captured.startHost();
-            await host.configure({ "box:baseUrl": box.baseUrl, ...config }, secretKeys);
-            return new MiniEngine(host);
-        }
+describeInHost(
+    (mode) => `bounded in time and size, in Pulumi's provider host, provider captured ${mode}`,
+    { emulator: { accessTokens: [TOKEN], apps: [CCG] }, canaries: CANARIES, timeoutMs: 120_000 },
+    (suite) => {
         const withToken = (extra: Record<string, string> = {}) =>
-            start({ "box:accessToken": TOKEN, ...extra }, ["box:accessToken"]);
-        const apiRequests = () => box.requests.filter((r) => r.path.startsWith("/2.0/"));
-        const tokenRequests = () => box.requests.filter((r) => r.path === "/oauth2/token");
+            suite.start({ "box:accessToken": TOKEN, ...extra }, ["box:accessToken"]);
+        const apiRequests = () => suite.box.requests.filter((r) => r.path.startsWith("/2.0/"));
+        const tokenRequests = () => suite.box.requests.filter((r) => r.path === "/oauth2/token");
 
         describe("a retry-after longer than the deadline", () => {
             const cases: Array<[string, () => string]> = [
@@ -68,9 +44,12 @@ for (const mode of CAPTURE_MODES) {
                 it(`retry-after: ${label}, box:deadlineSeconds=5: fails within 8 s after one request, saying why; the next resource sends nothing`, async () => {
                     const engine = await withToken({ "box:deadlineSeconds": "5" });
                     const header = value();
-                    box.enqueue({ path: USERS, status: 429, headers: { "retry-after": header } });
+                    suite.box.enqueue({ path: USERS, status: 429, headers: { "retry-after": header } });
                     const started = Date.now();
-                    const [step] = await within(15_000, engine.up(captured.register([users("r", ["1"])])));
+                    const [step] = await within(
+                        15_000,
+                        engine.up(suite.captured.register([users("r", ["1"])])),
+                    );
                     expect(Date.now() - started).to.be.below(8_000);
                     expect(apiRequests().map((r) => r.status)).to.deep.equal([429]);
                     // A date is read when the answer arrives, a moment after it was written.
@@ -89,7 +68,10 @@ for (const mode of CAPTURE_MODES) {
                     expect(engine.state.size).to.equal(0);
 
                     // Box's pause holds for the whole origin: another resource gives up before sending.
-                    const [next] = await within(15_000, engine.up(captured.register([users("s", ["2"])])));
+                    const [next] = await within(
+                        15_000,
+                        engine.up(suite.captured.register([users("s", ["2"])])),
+                    );
                     expect(next.error?.message).to.match(
                         /^Box asked to wait \d+ s more before any request to this origin \(retry-after: .*\) but the deadline box:deadlineSeconds=5 ends in .*after 0 attempts\./,
                     );
@@ -101,7 +83,7 @@ for (const mode of CAPTURE_MODES) {
         it("a 202 whose body trickles in, box:timeoutSeconds=1, box:maxRetries=0: ends within 4 s, and the status is the answer", async () => {
             const slow = await startTrickle();
             try {
-                const engine = await start(
+                const engine = await suite.start(
                     {
                         "box:accessToken": TOKEN,
                         "box:baseUrl": slow.baseUrl,
@@ -111,7 +93,7 @@ for (const mode of CAPTURE_MODES) {
                     ["box:accessToken"],
                 );
                 const started = Date.now();
-                const [step] = await within(15_000, engine.up(captured.register([users("r", ["1"])])));
+                const [step] = await within(15_000, engine.up(suite.captured.register([users("r", ["1"])])));
                 expect(Date.now() - started).to.be.below(4_000);
                 expect(step.error).to.equal(undefined);
                 expect(step.outputs).to.deep.include({
@@ -125,7 +107,7 @@ for (const mode of CAPTURE_MODES) {
 
         it("a 5 MB answer leaves at most 1,000 characters in message; a 60 KB message is cut to 1,000; a 5 MB error stays short", async () => {
             const engine = await withToken({ "box:maxRetries": "0" });
-            box.enqueue(
+            suite.box.enqueue(
                 { path: USERS, status: 202, body: JSON.stringify({ message: "x".repeat(5_000_000) }) },
                 { path: USERS, status: 202, body: JSON.stringify({ message: "y".repeat(60_000) }) },
                 {
@@ -134,13 +116,13 @@ for (const mode of CAPTURE_MODES) {
                     body: JSON.stringify({ code: "x", message: "z".repeat(5_000_000) }),
                 },
             );
-            const [huge] = await within(30_000, engine.up(captured.register([users("a", ["1"])])));
+            const [huge] = await within(30_000, engine.up(suite.captured.register([users("a", ["1"])])));
             expect(huge.error).to.equal(undefined);
             expect(huge.outputs!.message).to.equal("Accepted (HTTP 202); Box's answer was too large to read");
-            const [long] = await within(30_000, engine.up(captured.register([users("b", ["2"])])));
+            const [long] = await within(30_000, engine.up(suite.captured.register([users("b", ["2"])])));
             expect(long.error).to.equal(undefined);
             expect(long.outputs!.message).to.have.length(1000).and.match(/^y+…$/);
-            const [failed] = await within(30_000, engine.up(captured.register([users("c", ["3"])])));
+            const [failed] = await within(30_000, engine.up(suite.captured.register([users("c", ["3"])])));
             expect(failed.error?.message).to.match(
                 /^Box API 403: non-JSON body: \{"code":"x","message":"zzz/,
             );
@@ -148,10 +130,10 @@ for (const mode of CAPTURE_MODES) {
         });
 
         it("a dead token endpoint (connections dropped), box:maxRetries=2: three resources at once cost at most 3 token requests, no API request, and the error names the token endpoint", async () => {
-            host = await captured.startHost();
+            const host = await suite.startHost();
             await host.configure(
                 {
-                    "box:baseUrl": box.baseUrl,
+                    "box:baseUrl": suite.box.baseUrl,
                     "box:clientId": CCG.clientId,
                     "box:clientSecret": CCG.clientSecret,
                     "box:enterpriseId": CCG.enterpriseId,
@@ -159,9 +141,9 @@ for (const mode of CAPTURE_MODES) {
                 },
                 ["box:clientSecret"],
             );
-            box.enqueue(...Array.from({ length: 20 }, () => ({ path: "/oauth2/token", drop: true })));
+            suite.box.enqueue(...Array.from({ length: 20 }, () => ({ path: "/oauth2/token", drop: true })));
             const engine = new MiniEngine(host);
-            const regs = captured.register([users("a", ["1"]), users("b", ["2"]), users("c", ["3"])]);
+            const regs = suite.captured.register([users("a", ["1"]), users("b", ["2"]), users("c", ["3"])]);
             const live = host;
             const checked = await within(
                 30_000,
@@ -188,7 +170,7 @@ for (const mode of CAPTURE_MODES) {
         describe("state written by an older version, without message or terminatedAt, principals not normalized", () => {
             /** Seeds the engine's state as such a version wrote it. */
             function seedOldState(engine: MiniEngine): void {
-                const [reg] = captured.register([users("r", ["2", "1"], { reason: "SEC-1" })]);
+                const [reg] = suite.captured.register([users("r", ["2", "1"], { reason: "SEC-1" })]);
                 const urn = engine.urnOf(reg);
                 engine.state.set(urn, {
                     urn,
@@ -200,7 +182,7 @@ for (const mode of CAPTURE_MODES) {
                         userLogins: [],
                         reason: "SEC-1",
                         extraFromTheFuture: { kept: false },
-                        __provider: captured.providerText,
+                        __provider: suite.captured.providerText,
                     },
                 });
             }
@@ -210,12 +192,12 @@ for (const mode of CAPTURE_MODES) {
                 seedOldState(engine);
                 const [step] = await within(
                     30_000,
-                    engine.up(captured.register([users("r", ["1", "2"], { reason: "SEC-2" })])),
+                    engine.up(suite.captured.register([users("r", ["1", "2"], { reason: "SEC-2" })])),
                 );
                 expect([step.op, step.error]).to.deep.equal(["update", undefined]);
                 expect(step.outputs).to.deep.include({ userIds: ["1", "2"], reason: "SEC-2" });
                 expect(step.outputs).to.not.have.any.keys("message", "terminatedAt", "extraFromTheFuture");
-                expect(box.requests).to.have.length(0);
+                expect(suite.box.requests).to.have.length(0);
             });
 
             it("a removal succeeds and sends nothing; a later addition sends only the added one and records Box's message", async () => {
@@ -223,18 +205,20 @@ for (const mode of CAPTURE_MODES) {
                 seedOldState(engine);
                 const [removed] = await within(
                     30_000,
-                    engine.up(captured.register([users("r", ["1"], { reason: "SEC-1" })])),
+                    engine.up(suite.captured.register([users("r", ["1"], { reason: "SEC-1" })])),
                 );
                 expect([removed.op, removed.error]).to.deep.equal(["update", undefined]);
                 expect(removed.outputs).to.deep.include({ userIds: ["1"] });
-                expect(box.requests).to.have.length(0);
+                expect(suite.box.requests).to.have.length(0);
 
                 const [added] = await within(
                     30_000,
-                    engine.up(captured.register([users("r", ["1", "3"], { reason: "SEC-1" })])),
+                    engine.up(suite.captured.register([users("r", ["1", "3"], { reason: "SEC-1" })])),
                 );
                 expect(added.error).to.equal(undefined);
-                expect(box.requests.map((r) => r.body)).to.deep.equal([{ user_ids: ["3"], user_logins: [] }]);
+                expect(suite.box.requests.map((r) => r.body)).to.deep.equal([
+                    { user_ids: ["3"], user_logins: [] },
+                ]);
                 expect(added.outputs!.message).to.match(/^Request is successful/);
                 expect(added.outputs!.terminatedAt).to.be.a("string");
             });
@@ -242,8 +226,8 @@ for (const mode of CAPTURE_MODES) {
 
         it("a create or update with no principals (check skipped) fails clearly and sends nothing", async () => {
             const engine = await withToken();
-            const live = host!;
-            const [empty] = captured.register([users("r", [])]);
+            const live = suite.host!;
+            const [empty] = suite.captured.register([users("r", [])]);
             const urn = engine.urnOf(empty);
             const refused =
                 /^Nothing was sent to Box: userIds: at least one principal is required across userIds, userLogins and groupIds\.$/;
@@ -258,18 +242,18 @@ for (const mode of CAPTURE_MODES) {
                 live.update("id", urn, { userIds: ["1"], userLogins: [], groupIds: [] }, empty.inputs),
             ).catch((e: unknown) => (updateError = e));
             expect((updateError as Error).message).to.match(refused);
-            expect(box.requests).to.have.length(0);
+            expect(suite.box.requests).to.have.length(0);
         });
 
         it("check of 100,000 invalid entries answers with at most 1,000 failures, the last counting the rest", async () => {
             const engine = await withToken();
-            const [reg] = captured.register([
+            const [reg] = suite.captured.register([
                 users(
                     "r",
                     Array.from({ length: 100_000 }, (_, i) => `not-an-id-${i}`),
                 ),
             ]);
-            const checked = await within(60_000, host!.check(engine.urnOf(reg), {}, reg.inputs));
+            const checked = await within(60_000, suite.host!.check(engine.urnOf(reg), {}, reg.inputs));
             expect(checked.failures.length).to.be.at.most(1_000);
             expect(checked.failures[0]).to.deep.equal({
                 property: "userIds[0]",
@@ -280,5 +264,5 @@ for (const mode of CAPTURE_MODES) {
                 reason: "and 99,900 more failures not listed (the first 100 are)",
             });
         });
-    });
-}
+    },
+);

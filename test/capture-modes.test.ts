@@ -5,18 +5,14 @@
  * (for a partial failure, only the reasons) through the engine model in harness/engine.ts.
  */
 import { expect } from "chai";
-import {
-    ALL_CAPTURE_MODES,
-    captureProvider,
-    type CapturedProvider,
-    type ResourceSpec,
-} from "../harness/capture";
+import { ALL_CAPTURE_MODES, type ResourceSpec } from "../harness/capture";
 import { within } from "../harness/local-server";
-import { InitError, MiniEngine } from "../provider/testing/engine";
-import { HostCallError, type ProviderHost } from "../provider/testing/host";
+import { InitError } from "../provider/testing/engine";
+import { HostCallError } from "../provider/testing/host";
 import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
-import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { boxErrorBody, expectNoCanary, packedModulesIn } from "./helpers";
+import { createTestJwtApp } from "../provider/testing";
+import { boxErrorBody, packedModulesIn } from "./helpers";
+import { describeInHost } from "./host-suite";
 
 const USERS = "/2.0/users/terminate_sessions";
 const TOKEN = "tok_CANARY_modes_5be1c0";
@@ -29,56 +25,37 @@ const JWT_PASSPHRASE = "jwt_CANARY_modes_pass_1c2d";
 const CANARIES = [TOKEN, CCG.clientSecret, JWT_PASSPHRASE];
 
 /** One SessionTermination per entry, as a program would declare them. */
+const jwt = createTestJwtApp({ enterpriseId: "900078", passphrase: JWT_PASSPHRASE });
+
 const users = (name: string, ids: string[], extra: Record<string, unknown> = {}): ResourceSpec => ({
     name,
     args: { userIds: ids, ...extra },
 });
 
-for (const mode of ALL_CAPTURE_MODES) {
-    describe(`in Pulumi's provider host, provider captured ${mode}`, function () {
-        this.timeout(300_000);
-        let captured: CapturedProvider;
-        let box: BoxEmulator;
-        let host: ProviderHost | undefined;
-        const jwt = createTestJwtApp({ enterpriseId: "900078", passphrase: JWT_PASSPHRASE });
-
-        before(async () => {
-            captured = await captureProvider(mode);
-        });
-        beforeEach(async () => {
-            box = await startBoxEmulator({ accessTokens: [TOKEN], apps: [CCG, jwt.app] });
-        });
-        afterEach(async () => {
-            if (host) {
-                expectNoCanary(CANARIES, host.output);
-                await host.stop();
-                host = undefined;
-            }
-            expectNoCanary(CANARIES, JSON.stringify(box.requests.map((r) => r.body)));
-            await box.close();
-        });
-
-        /** A host configured with `config` (secrets wrapped as the engine does) and an engine over it. */
-        async function start(config: Record<string, string>, secretKeys: string[] = []): Promise<MiniEngine> {
-            host = await captured.startHost();
-            await host.configure({ "box:baseUrl": box.baseUrl, ...config }, secretKeys);
-            return new MiniEngine(host);
-        }
-        const apiStatuses = () => box.requests.filter((r) => r.path.startsWith("/2.0/")).map((r) => r.status);
-        const tokenRequests = () => box.requests.filter((r) => r.path === "/oauth2/token").length;
+describeInHost(
+    (mode) => `in Pulumi's provider host, provider captured ${mode}`,
+    {
+        emulator: { accessTokens: [TOKEN], apps: [CCG, jwt.app] },
+        canaries: CANARIES,
+        modes: ALL_CAPTURE_MODES,
+    },
+    (suite) => {
+        const apiStatuses = () =>
+            suite.box.requests.filter((r) => r.path.startsWith("/2.0/")).map((r) => r.status);
+        const tokenRequests = () => suite.box.requests.filter((r) => r.path === "/oauth2/token").length;
 
         it("captures the provider as the mode says: a require, by name, its modules packed, or a copy", () => {
-            const text = captured.providerText;
+            const text = suite.captured.providerText;
             const packs = packedModulesIn(text);
-            if (mode === "installed") {
+            if (suite.mode === "installed") {
                 expect(text).to.include('require("pulumi-box-session-termination/provider")');
                 expect(text.length).to.be.below(2_000);
                 expect(packs).to.have.length(0);
-            } else if (mode === "workspace") {
+            } else if (suite.mode === "workspace") {
                 expect(text).to.include('specifier: "pulumi-box-session-termination/provider"');
                 expect(text.length).to.be.below(5_000);
                 expect(packs).to.have.length(0);
-            } else if (mode === "serializer-copy") {
+            } else if (suite.mode === "serializer-copy") {
                 expect(text).to.include("terminate_sessions");
                 expect(packs).to.have.length(0);
             } else {
@@ -93,7 +70,7 @@ for (const mode of ALL_CAPTURE_MODES) {
         });
 
         it("CCG: a 401 on a cached token fetches one fresh token and succeeds", async () => {
-            const engine = await start(
+            const engine = await suite.start(
                 {
                     "box:clientId": CCG.clientId,
                     "box:clientSecret": CCG.clientSecret,
@@ -101,10 +78,10 @@ for (const mode of ALL_CAPTURE_MODES) {
                 },
                 ["box:clientSecret"],
             );
-            const [first] = await engine.up(captured.register([users("a", ["1"])]));
+            const [first] = await engine.up(suite.captured.register([users("a", ["1"])]));
             expect(first.error).to.equal(undefined);
-            box.expireIssuedTokens();
-            const steps = await engine.up(captured.register([users("a", ["1"]), users("b", ["2"])]));
+            suite.box.expireIssuedTokens();
+            const steps = await engine.up(suite.captured.register([users("a", ["1"]), users("b", ["2"])]));
             expect(steps.map((s) => [s.name, s.op, s.error?.message])).to.deep.equal([
                 ["a", "same", undefined],
                 ["b", "create", undefined],
@@ -114,29 +91,29 @@ for (const mode of ALL_CAPTURE_MODES) {
         });
 
         it("JWT: a 401 on a cached token fetches one fresh token and succeeds", async () => {
-            const engine = await start({ "box:jwtConfig": jwt.configJson }, ["box:jwtConfig"]);
-            await engine.up(captured.register([users("a", ["1"])]));
-            box.expireIssuedTokens();
-            const steps = await engine.up(captured.register([users("a", ["1"]), users("b", ["2"])]));
+            const engine = await suite.start({ "box:jwtConfig": jwt.configJson }, ["box:jwtConfig"]);
+            await engine.up(suite.captured.register([users("a", ["1"])]));
+            suite.box.expireIssuedTokens();
+            const steps = await engine.up(suite.captured.register([users("a", ["1"]), users("b", ["2"])]));
             expect(steps.map((s) => s.error?.message)).to.deep.equal([undefined, undefined]);
             expect(apiStatuses()).to.deep.equal([202, 401, 202]);
             expect(tokenRequests()).to.equal(2);
         });
 
         it("a 429 with retry-after: 2 holds back every batch: no request leaves for 2 s", async () => {
-            const engine = await start(
+            const engine = await suite.start(
                 { "box:accessToken": TOKEN, "box:batchSize": "1", "box:concurrency": "2" },
                 ["box:accessToken"],
             );
             // The first request is refused; the one in flight beside it is answered late, so its
             // worker's next batch starts while the pause is on.
-            box.enqueue(
+            suite.box.enqueue(
                 { path: USERS, status: 429, headers: { "retry-after": "2" } },
                 { path: USERS, status: 202, delayMs: 300 },
             );
-            const [step] = await engine.up(captured.register([users("r", ["1", "2", "3", "4"])]));
+            const [step] = await engine.up(suite.captured.register([users("r", ["1", "2", "3", "4"])]));
             expect(step.error).to.equal(undefined);
-            const api = box.requests.filter((r) => r.path === USERS);
+            const api = suite.box.requests.filter((r) => r.path === USERS);
             const refused = api.find((r) => r.status === 429)!;
             const later = api.filter((r) => r.time > refused.time + 100);
             expect(later.length).to.be.at.least(3);
@@ -145,22 +122,22 @@ for (const mode of ALL_CAPTURE_MODES) {
         });
 
         it("retries a 503 and a dropped connection, logs each retry, and succeeds", async () => {
-            const engine = await start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
-            box.enqueue({ path: USERS, status: 503 }, { path: USERS, drop: true });
-            const [step] = await engine.up(captured.register([users("r", ["1"])]));
+            const engine = await suite.start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
+            suite.box.enqueue({ path: USERS, status: 503 }, { path: USERS, drop: true });
+            const [step] = await engine.up(suite.captured.register([users("r", ["1"])]));
             expect(step.error).to.equal(undefined);
             expect(apiStatuses()).to.deep.equal([503, 0, 202]);
-            expect(host!.output).to.match(/attempt 1 of 6 failed \(HTTP 503\); retrying in \d+ ms/);
-            expect(host!.output).to.match(/attempt 2 of 6 failed \(dropped/);
+            expect(suite.host!.output).to.match(/attempt 1 of 6 failed \(HTTP 503\); retrying in \d+ ms/);
+            expect(suite.host!.output).to.match(/attempt 2 of 6 failed \(dropped/);
         });
 
         it("errors arrive whole and typed: missing credentials, a refused client, a 404 with its request ID", async () => {
-            const none = await start({});
-            const [noCreds] = await none.up(captured.register([users("r", ["1"])]));
+            const none = await suite.start({});
+            const [noCreds] = await none.up(suite.captured.register([users("r", ["1"])]));
             expect(noCreds.error?.message).to.match(/^No Box credentials: set box:accessToken/);
-            await host!.stop();
+            await suite.host!.stop();
 
-            const wrong = await start(
+            const wrong = await suite.start(
                 {
                     "box:clientId": CCG.clientId,
                     "box:clientSecret": "wrong-secret-123456",
@@ -168,13 +145,13 @@ for (const mode of ALL_CAPTURE_MODES) {
                 },
                 ["box:clientSecret"],
             );
-            const [refused] = await wrong.up(captured.register([users("r", ["1"])]));
+            const [refused] = await wrong.up(suite.captured.register([users("r", ["1"])]));
             expect(refused.error?.message).to.match(/^Box OAuth error invalid_client/);
-            await host!.stop();
+            await suite.host!.stop();
 
-            const engine = await start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
-            box.enqueue({ path: USERS, ...boxErrorBody(404, "not_found", "Not Found", "req-404-abc") });
-            const [missing] = await engine.up(captured.register([users("r", ["1"])]));
+            const engine = await suite.start({ "box:accessToken": TOKEN }, ["box:accessToken"]);
+            suite.box.enqueue({ path: USERS, ...boxErrorBody(404, "not_found", "Not Found", "req-404-abc") });
+            const [missing] = await engine.up(suite.captured.register([users("r", ["1"])]));
             expect(missing.error).to.be.instanceOf(HostCallError);
             expect(missing.error?.message).to.match(
                 /^Box API 404 not_found: Not Found \(request ID req-404-abc\)/,
@@ -185,7 +162,7 @@ for (const mode of ALL_CAPTURE_MODES) {
         describe("a create whose third batch gets a 403", () => {
             const program = (reason = "SEC-1") => [users("bulk", ["1", "2", "3", "4", "5", "6"], { reason })];
             const configure = () =>
-                start(
+                suite.start(
                     {
                         "box:accessToken": TOKEN,
                         "box:batchSize": "2",
@@ -195,7 +172,7 @@ for (const mode of ALL_CAPTURE_MODES) {
                     ["box:accessToken"],
                 );
             const forbidden = () =>
-                box.enqueue({
+                suite.box.enqueue({
                     path: USERS,
                     after: 2,
                     ...boxErrorBody(
@@ -209,7 +186,7 @@ for (const mode of ALL_CAPTURE_MODES) {
             it("shows reasons with Box's status, code, request ID and who was not terminated; records the truth", async () => {
                 const engine = await configure();
                 forbidden();
-                const [step] = await engine.up(captured.register(program()));
+                const [step] = await engine.up(suite.captured.register(program()));
                 expect(step.error).to.be.instanceOf(InitError);
                 const shown = step.error!.message;
                 expect(shown).to.include("Box accepted the termination for 4 principal(s) but not for 2.");
@@ -226,21 +203,21 @@ for (const mode of ALL_CAPTURE_MODES) {
             it("then refresh clears the init errors, the next up sends only the rest, and destroy works", async () => {
                 const engine = await configure();
                 forbidden();
-                await engine.up(captured.register(program()));
+                await engine.up(suite.captured.register(program()));
                 expect(await engine.refresh()).to.deep.equal([]);
                 expect([...engine.state.values()][0].initErrors).to.equal(undefined);
 
-                box.clearRequests();
-                const [second] = await engine.up(captured.register(program()));
+                suite.box.clearRequests();
+                const [second] = await engine.up(suite.captured.register(program()));
                 expect([second.op, second.error]).to.deep.equal(["update", undefined]);
-                expect(box.requests.map((r) => r.body)).to.deep.equal([
+                expect(suite.box.requests.map((r) => r.body)).to.deep.equal([
                     { user_ids: ["5", "6"], user_logins: [] },
                 ]);
                 expect(second.outputs).to.deep.include({ userIds: ["1", "2", "3", "4", "5", "6"] });
                 // The program's provider is back in state after a successful update.
-                expect(second.outputs!.__provider).to.equal(captured.providerText);
+                expect(second.outputs!.__provider).to.equal(suite.captured.providerText);
 
-                const [third] = await engine.up(captured.register(program()));
+                const [third] = await engine.up(suite.captured.register(program()));
                 expect(third.op).to.equal("same");
                 const destroyed = await engine.destroy();
                 expect(destroyed.map((s) => [s.op, s.error])).to.deep.equal([["delete", undefined]]);
@@ -250,11 +227,11 @@ for (const mode of ALL_CAPTURE_MODES) {
             it("then the next up with nothing changed still finishes the job (init errors force an update)", async () => {
                 const engine = await configure();
                 forbidden();
-                await engine.up(captured.register(program()));
-                box.clearRequests();
-                const [next] = await engine.up(captured.register(program()));
+                await engine.up(suite.captured.register(program()));
+                suite.box.clearRequests();
+                const [next] = await engine.up(suite.captured.register(program()));
                 expect(next.op).to.equal("update");
-                expect(box.requests.map((r) => r.body)).to.deep.equal([
+                expect(suite.box.requests.map((r) => r.body)).to.deep.equal([
                     { user_ids: ["5", "6"], user_logins: [] },
                 ]);
             });
@@ -262,22 +239,22 @@ for (const mode of ALL_CAPTURE_MODES) {
             it("then destroy, or removing the resource from the program, works straight away", async () => {
                 const engine = await configure();
                 forbidden();
-                await engine.up(captured.register(program()));
-                const removed = await engine.up(captured.register([]));
+                await engine.up(suite.captured.register(program()));
+                const removed = await engine.up(suite.captured.register([]));
                 expect(removed.map((s) => [s.op, s.error])).to.deep.equal([["delete", undefined]]);
-                expect(box.requests.filter((r) => r.status === 202)).to.have.length(2);
+                expect(suite.box.requests.filter((r) => r.status === 202)).to.have.length(2);
             });
 
             it("a partial update keeps the old inputs and records only what Box accepted", async () => {
                 const engine = await configure();
-                await engine.up(captured.register([users("bulk", ["1"], { reason: "SEC-1" })]));
-                box.clearRequests();
-                box.enqueue({
+                await engine.up(suite.captured.register([users("bulk", ["1"], { reason: "SEC-1" })]));
+                suite.box.clearRequests();
+                suite.box.enqueue({
                     path: USERS,
                     after: 1,
                     ...boxErrorBody(403, "access_denied_insufficient_permissions", "Access denied", "req-2"),
                 });
-                const [step] = await engine.up(captured.register(program("SEC-2")));
+                const [step] = await engine.up(suite.captured.register(program("SEC-2")));
                 expect(step.error).to.be.instanceOf(InitError);
                 const state = engine.state.get(step.urn)!;
                 expect(state.inputs).to.deep.include({ userIds: ["1"], reason: "SEC-1" });
@@ -295,7 +272,9 @@ for (const mode of ALL_CAPTURE_MODES) {
                 const started = Date.now();
                 const [step] = await within(
                     20_000,
-                    engine.up(captured.register([{ name: "wide", args: { userLogins: logins, reason } }])),
+                    engine.up(
+                        suite.captured.register([{ name: "wide", args: { userLogins: logins, reason } }]),
+                    ),
                 );
                 expect(Date.now() - started).to.be.below(20_000);
                 // 60 KB of reason cannot travel with the error: nothing is recorded, and the message says so.
@@ -305,12 +284,14 @@ for (const mode of ALL_CAPTURE_MODES) {
                 expect(engine.state.size).to.equal(0);
 
                 const short = "漢".repeat(3_000);
-                box.clearRequests();
+                suite.box.clearRequests();
                 forbidden();
                 const [partial] = await within(
                     20_000,
                     engine.up(
-                        captured.register([{ name: "wide", args: { userLogins: logins, reason: short } }]),
+                        suite.captured.register([
+                            { name: "wide", args: { userLogins: logins, reason: short } },
+                        ]),
                     ),
                 );
                 expect(partial.error).to.be.instanceOf(InitError);
@@ -319,10 +300,10 @@ for (const mode of ALL_CAPTURE_MODES) {
                 );
                 const recorded = engine.state.get(partial.urn)!.outputs;
                 expect(recorded).to.deep.include({ reason: short });
-                expect(recorded.__provider).to.be.oneOf([captured.providerText, READ_DELETE_PROVIDER]);
+                expect(recorded.__provider).to.be.oneOf([suite.captured.providerText, READ_DELETE_PROVIDER]);
                 expect(await engine.refresh()).to.deep.equal([]);
                 expect((await engine.destroy()).map((s) => s.error)).to.deep.equal([undefined]);
             });
         });
-    });
-}
+    },
+);

@@ -7,12 +7,13 @@
  * (InitError.message), otherwise the error's message; and the state the engine records.
  */
 import { expect } from "chai";
-import { CAPTURE_MODES, captureProvider, type CapturedProvider, type ResourceSpec } from "../harness/capture";
+import { type ResourceSpec } from "../harness/capture";
 import { startLocalServer, type LocalServer } from "../harness/local-server";
 import { InitError, MiniEngine, type Step } from "../provider/testing/engine";
-import { HostCallError, type ProviderHost } from "../provider/testing/host";
-import { startBoxEmulator, type BoxEmulator, type RecordedRequest } from "../provider/testing";
+import { HostCallError } from "../provider/testing/host";
+import { type RecordedRequest } from "../provider/testing";
 import { boxErrorBody } from "./helpers";
+import { describeInHost } from "./host-suite";
 
 const USERS = "/2.0/users/terminate_sessions";
 const GROUPS = "/2.0/groups/terminate_sessions";
@@ -66,36 +67,22 @@ async function startHostileServer(
     return { ...server, log };
 }
 
-for (const mode of CAPTURE_MODES) {
-    describe(`isolating principals Box does not know, in Pulumi's provider host, provider captured ${mode}`, function () {
-        this.timeout(300_000);
-        let captured: CapturedProvider;
-        let box: BoxEmulator;
-        let host: ProviderHost | undefined;
-
-        before(async () => {
-            captured = await captureProvider(mode);
-        });
-        beforeEach(async () => {
-            box = await startBoxEmulator({ accessTokens: [TOKEN] });
-        });
-        afterEach(async () => {
-            if (host) {
-                await host.stop();
-                host = undefined;
-            }
-            await box.close();
-        });
-
-        async function start(config: Record<string, string>, baseUrl = box.baseUrl): Promise<MiniEngine> {
-            host = await captured.startHost();
+describeInHost(
+    (mode) => `isolating principals Box does not know, in Pulumi's provider host, provider captured ${mode}`,
+    { emulator: { accessTokens: [TOKEN] } },
+    (suite) => {
+        async function start(
+            config: Record<string, string>,
+            baseUrl = suite.box.baseUrl,
+        ): Promise<MiniEngine> {
+            const host = await suite.startHost();
             await host.configure(
                 { "box:accessToken": TOKEN, "box:baseUrl": baseUrl, "box:maxRetries": "2", ...config },
                 ["box:accessToken"],
             );
             return new MiniEngine(host);
         }
-        const api = (): RecordedRequest[] => box.requests.filter((r) => r.path.startsWith("/2.0/"));
+        const api = (): RecordedRequest[] => suite.box.requests.filter((r) => r.path.startsWith("/2.0/"));
         /** The request that refused `value` alone: the one the reasons must quote. */
         const refusedAlone = (value: string): RecordedRequest => {
             const alone = api().filter(
@@ -109,10 +96,10 @@ for (const mode of CAPTURE_MODES) {
             const all = ids(250);
             const stale = all[137];
             const program = () =>
-                captured.register([termination("offboard", { userIds: all, reason: "HR-1" })]);
+                suite.captured.register([termination("offboard", { userIds: all, reason: "HR-1" })]);
 
             it("costs at most 18 requests; everyone else is terminated and recorded; the reasons name it with Box's code and request ID; requestIds holds accepted requests' IDs", async () => {
-                box.setDirectory({ userIds: all.filter((v) => v !== stale) });
+                suite.box.setDirectory({ userIds: all.filter((v) => v !== stale) });
                 const engine = await start({ "box:batchSize": "100", "box:concurrency": "4" });
                 const [step] = await engine.up(program());
 
@@ -133,7 +120,7 @@ for (const mode of CAPTURE_MODES) {
                 expect(shown(step)).to.include("until then every `pulumi up` sends only them");
 
                 // Box accepted everyone else, each exactly once; state records exactly them.
-                const accepted = box.accepted().flatMap(named);
+                const accepted = suite.box.accepted().flatMap(named);
                 expect([...accepted].sort()).to.deep.equal(all.filter((v) => v !== stale).sort());
                 const state = engine.state.get(step.urn)!;
                 expect(state.outputs.userIds).to.deep.equal(all.filter((v) => v !== stale));
@@ -151,11 +138,11 @@ for (const mode of CAPTURE_MODES) {
             });
 
             it("the next up sends only the unknown one, and fails again naming it; fixing the program finishes it", async () => {
-                box.setDirectory({ userIds: all.filter((v) => v !== stale) });
+                suite.box.setDirectory({ userIds: all.filter((v) => v !== stale) });
                 const engine = await start({ "box:batchSize": "100", "box:concurrency": "4" });
                 const [first] = await engine.up(program());
                 const recorded = engine.state.get(first.urn)!.outputs;
-                box.clearRequests();
+                suite.box.clearRequests();
 
                 const [again] = await engine.up(program());
                 expect(again.op).to.equal("update");
@@ -171,8 +158,8 @@ for (const mode of CAPTURE_MODES) {
                 expect(engine.state.get(first.urn)!.outputs).to.deep.equal(recorded);
 
                 // The reviewer removes the stale ID: nothing is sent, requestIds are carried over unchanged.
-                box.clearRequests();
-                const fixed = captured.register([
+                suite.box.clearRequests();
+                const fixed = suite.captured.register([
                     termination("offboard", { userIds: all.filter((v) => v !== stale), reason: "HR-1" }),
                 ]);
                 const [done] = await engine.up(fixed);
@@ -187,10 +174,10 @@ for (const mode of CAPTURE_MODES) {
         it("two unknown logins in one batch of 40: at most 25 requests, both named, the other 38 recorded", async () => {
             const logins = Array.from({ length: 40 }, (_, i) => `leaver${i}@example.com`);
             const stale = [logins[3], logins[29]];
-            box.setDirectory({ userLogins: logins.filter((l) => !stale.includes(l)) });
+            suite.box.setDirectory({ userLogins: logins.filter((l) => !stale.includes(l)) });
             const engine = await start({ "box:batchSize": "40", "box:concurrency": "4" });
             const [step] = await engine.up(
-                captured.register([termination("logins", { userLogins: logins })]),
+                suite.captured.register([termination("logins", { userLogins: logins })]),
             );
             expect(api().length).to.be.at.most(25);
             expect(step.error).to.be.instanceOf(InitError);
@@ -205,10 +192,12 @@ for (const mode of CAPTURE_MODES) {
         });
 
         it("Box knowing no one (the wrong enterprise): 250 principals cost at most 20 requests, nothing is recorded, and the error says Box knew none of those tried", async () => {
-            box.setDirectory({ userIds: [], groupIds: [] });
+            suite.box.setDirectory({ userIds: [], groupIds: [] });
             const engine = await start({ "box:batchSize": "100", "box:concurrency": "4" });
             const [step] = await engine.up(
-                captured.register([termination("wrong", { userIds: ids(240), groupIds: ids(10, 70_000) })]),
+                suite.captured.register([
+                    termination("wrong", { userIds: ids(240), groupIds: ids(10, 70_000) }),
+                ]),
             );
             expect(api().length).to.be.at.most(20);
             expect(step.error).to.be.instanceOf(HostCallError);
@@ -220,7 +209,7 @@ for (const mode of CAPTURE_MODES) {
                 "Check that box:baseUrl and the credentials are those of the enterprise",
             );
             expect(engine.state.size).to.equal(0);
-            expect(box.accepted()).to.deep.equal([]);
+            expect(suite.box.accepted()).to.deep.equal([]);
         });
 
         it("a server that 404s every request with an HTML page (a wrong base URL): stops within 20 requests, records nothing", async () => {
@@ -232,7 +221,7 @@ for (const mode of CAPTURE_MODES) {
             try {
                 const engine = await start({ "box:batchSize": "100" }, wrong.baseUrl);
                 const [step] = await engine.up(
-                    captured.register([termination("url", { userIds: ids(250) })]),
+                    suite.captured.register([termination("url", { userIds: ids(250) })]),
                 );
                 expect(wrong.log.length).to.be.at.most(20);
                 expect(shown(step)).to.match(/^Box API 404: non-JSON body: 404 Not Found/);
@@ -256,7 +245,9 @@ for (const mode of CAPTURE_MODES) {
                     limited.baseUrl,
                 );
                 const all = ids(120);
-                const [step] = await engine.up(captured.register([termination("big", { userIds: all })]));
+                const [step] = await engine.up(
+                    suite.captured.register([termination("big", { userIds: all })]),
+                );
                 expect(step.error).to.equal(undefined);
                 const accepted = limited.log.filter((r) => r.status === 202).flatMap(named);
                 expect([...accepted].sort()).to.deep.equal([...all].sort());
@@ -274,7 +265,7 @@ for (const mode of CAPTURE_MODES) {
             const stale = [all[5], all[250], all[251], all[640], all[999]];
             const groups = ids(30, 80_000);
             const staleGroup = groups[17];
-            box.setDirectory({
+            suite.box.setDirectory({
                 userIds: all.filter((v) => !stale.includes(v)),
                 groupIds: groups.filter((g) => g !== staleGroup),
             });
@@ -284,7 +275,7 @@ for (const mode of CAPTURE_MODES) {
                 "box:maxNewPrincipals": "2000",
             });
             const [step] = await engine.up(
-                captured.register([termination("many", { userIds: all, groupIds: groups })]),
+                suite.captured.register([termination("many", { userIds: all, groupIds: groups })]),
             );
             expect(step.error).to.be.instanceOf(InitError);
             for (const v of [...stale, staleGroup]) {
@@ -295,17 +286,17 @@ for (const mode of CAPTURE_MODES) {
             const outputs = engine.state.get(step.urn)!.outputs;
             expect(outputs.userIds).to.deep.equal(all.filter((v) => !stale.includes(v)));
             expect(outputs.groupIds).to.deep.equal(groups.filter((g) => g !== staleGroup));
-            expect(box.accepted().flatMap(named)).to.have.length(1000 + 30 - 6);
+            expect(suite.box.accepted().flatMap(named)).to.have.length(1000 + 30 - 6);
         });
 
         it("a 429 in the middle of isolation is waited out (retry-after) and isolation finishes", async () => {
             const all = ids(200);
             const stale = all[77];
-            box.setDirectory({ userIds: all.filter((v) => v !== stale) });
+            suite.box.setDirectory({ userIds: all.filter((v) => v !== stale) });
             // The third request is the first half of the refused batch: Box asks for a one-second pause.
-            box.enqueue({ path: USERS, after: 2, status: 429, headers: { "retry-after": "1" } });
+            suite.box.enqueue({ path: USERS, after: 2, status: 429, headers: { "retry-after": "1" } });
             const engine = await start({ "box:batchSize": "100", "box:concurrency": "2" });
-            const [step] = await engine.up(captured.register([termination("paced", { userIds: all })]));
+            const [step] = await engine.up(suite.captured.register([termination("paced", { userIds: all })]));
             expect(step.error).to.be.instanceOf(InitError);
             expect(shown(step)).to.include(
                 `userIds ${stale} (404 not_found, request ID ${refusedAlone(stale).requestId})`,
@@ -320,8 +311,8 @@ for (const mode of CAPTURE_MODES) {
         it("a 403 during isolation still stops the run, with partial state and the cause", async () => {
             const all = ids(200);
             const stale = all[10];
-            box.setDirectory({ userIds: all.filter((v) => v !== stale) });
-            box.enqueue({
+            suite.box.setDirectory({ userIds: all.filter((v) => v !== stale) });
+            suite.box.enqueue({
                 path: USERS,
                 after: 3,
                 ...boxErrorBody(
@@ -336,13 +327,15 @@ for (const mode of CAPTURE_MODES) {
                 "box:concurrency": "1",
                 "box:maxRetries": "0",
             });
-            const [step] = await engine.up(captured.register([termination("stopped", { userIds: all })]));
+            const [step] = await engine.up(
+                suite.captured.register([termination("stopped", { userIds: all })]),
+            );
             expect(step.error).to.be.instanceOf(InitError);
             expect((step.error as InitError).reasons[1]).to.match(
                 /^Cause: Box API 403 access_denied_insufficient_permissions: Access denied \(request ID req-403-iso\)/,
             );
             expect(shown(step)).to.include("Fix the cause above");
-            const accepted = box.accepted().flatMap(named);
+            const accepted = suite.box.accepted().flatMap(named);
             expect(engine.state.get(step.urn)!.outputs.userIds).to.deep.equal([...accepted].sort());
             expect(api().length).to.equal(4);
         });
@@ -350,10 +343,16 @@ for (const mode of CAPTURE_MODES) {
         it("groups go to their own endpoint while isolating, and a users batch split keeps both arrays", async () => {
             const userIds = ids(6);
             const logins = ["a@example.com", "b@example.com", "c@example.com"];
-            box.setDirectory({ userIds, userLogins: ["a@example.com", "c@example.com"], groupIds: ["900"] });
+            suite.box.setDirectory({
+                userIds,
+                userLogins: ["a@example.com", "c@example.com"],
+                groupIds: ["900"],
+            });
             const engine = await start({ "box:batchSize": "9" });
             const [step] = await engine.up(
-                captured.register([termination("mixed", { userIds, userLogins: logins, groupIds: ["900"] })]),
+                suite.captured.register([
+                    termination("mixed", { userIds, userLogins: logins, groupIds: ["900"] }),
+                ]),
             );
             expect(shown(step)).to.include("userLogins b@example.com (404 not_found");
             for (const r of api().filter((q) => q.path === USERS)) {
@@ -365,5 +364,5 @@ for (const mode of CAPTURE_MODES) {
                     .map(named),
             ).to.deep.equal([["900"]]);
         });
-    });
-}
+    },
+);

@@ -3,38 +3,19 @@
  * modes. A shell's leftover BOX_BASE_URL must never receive a stack's credentials.
  */
 import { expect } from "chai";
-import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
 import { MiniEngine } from "../provider/testing/engine";
-import type { ProviderHost } from "../provider/testing/host";
-import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { expectNoCanary } from "./helpers";
+import { describeInHost } from "./host-suite";
 
 const CCG = { clientId: "ccg-origin", clientSecret: "ccg_CANARY_origin_7f3e", enterpriseId: "900090" };
 
-for (const mode of CAPTURE_MODES) {
-    describe(`API origin and TLS, through the provider host, captured ${mode}`, function () {
-        this.timeout(300_000);
-        let captured: CapturedProvider;
-        let box: BoxEmulator;
-        let host: ProviderHost | undefined;
-        before(async () => {
-            captured = await captureProvider(mode);
-        });
-        beforeEach(async () => {
-            box = await startBoxEmulator({ apps: [CCG] });
-        });
-        afterEach(async () => {
-            if (host) {
-                expectNoCanary([CCG.clientSecret], host.output);
-                await host.stop();
-                host = undefined;
-            }
-            await box.close();
-        });
-        const program = () => captured.register([{ name: "r", args: { userIds: ["1"] } }]);
+describeInHost(
+    (mode) => `API origin and TLS, through the provider host, captured ${mode}`,
+    { emulator: { apps: [CCG] }, canaries: [CCG.clientSecret] },
+    (suite) => {
+        const program = () => suite.captured.register([{ name: "r", args: { userIds: ["1"] } }]);
 
         it("stack-config credentials with BOX_BASE_URL in the environment: nothing is sent there, and the error names both sources", async () => {
-            host = await captured.startHost({ env: { BOX_BASE_URL: box.baseUrl } });
+            const host = await suite.startHost({ env: { BOX_BASE_URL: suite.box.baseUrl } });
             await host.configure(
                 {
                     "box:clientId": CCG.clientId,
@@ -45,7 +26,7 @@ for (const mode of CAPTURE_MODES) {
             );
             const engine = new MiniEngine(host);
             const [step] = await engine.up(program());
-            expect(box.requests).to.deep.equal([]);
+            expect(suite.box.requests).to.deep.equal([]);
             expect(step.error?.message).to.match(
                 /^BOX_BASE_URL \(environment\) is set to "http:\/\/127\.0\.0\.1:\d+", but the credentials come from stack config/,
             );
@@ -53,17 +34,17 @@ for (const mode of CAPTURE_MODES) {
         });
 
         it("token and base URL both from the environment (the emulator workflow) work, with one notice naming the origin", async () => {
-            host = await captured.startHost({
-                env: { BOX_BASE_URL: box.baseUrl, BOX_ACCESS_TOKEN: box.accessToken },
+            const host = await suite.startHost({
+                env: { BOX_BASE_URL: suite.box.baseUrl, BOX_ACCESS_TOKEN: suite.box.accessToken },
             });
             await host.configure({});
             const engine = new MiniEngine(host);
             const steps = await engine.up([
                 ...program(),
-                ...captured.register([{ name: "s", args: { groupIds: ["2"] } }]),
+                ...suite.captured.register([{ name: "s", args: { groupIds: ["2"] } }]),
             ]);
             expect(steps.map((s) => s.error)).to.deep.equal([undefined, undefined]);
-            expect(box.accepted()).to.have.length(2);
+            expect(suite.box.accepted()).to.have.length(2);
             const notices = host.output.match(
                 /Box API origin is http:\/\/127\.0\.0\.1:\d+ \(from environment\), not https:\/\/api\.box\.com/g,
             );
@@ -71,7 +52,7 @@ for (const mode of CAPTURE_MODES) {
         });
 
         it("box:baseUrl http://box.example.invalid is refused before any request, naming https", async () => {
-            host = await captured.startHost();
+            const host = await suite.startHost();
             await host.configure(
                 {
                     "box:clientId": CCG.clientId,
@@ -85,7 +66,7 @@ for (const mode of CAPTURE_MODES) {
             expect(step.error?.message).to.match(
                 /^box:baseUrl \/ BOX_BASE_URL is "http:\/\/box\.example\.invalid": plain http is allowed only for loopback .* Use https:\/\//,
             );
-            expect(box.requests).to.deep.equal([]);
+            expect(suite.box.requests).to.deep.equal([]);
         });
-    });
-}
+    },
+);

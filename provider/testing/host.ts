@@ -270,7 +270,8 @@ export class ProviderHost {
     /** Closes the client and stops the host. */
     async stop(): Promise<void> {
         this.client.close();
-        if (this.child.exitCode === null) {
+        // Idempotent: a host killed by a signal has a signalCode and no exitCode, and will not exit again.
+        if (this.child.exitCode === null && this.child.signalCode === null) {
             const exited = new Promise((resolve) => this.child.once("exit", resolve));
             this.child.kill();
             await exited;
