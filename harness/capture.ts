@@ -17,7 +17,7 @@
  *   it). It keeps only what the by-value rules in eslint.config.mjs allow.
  *
  * A behaviour that holds in one mode can fail in another (a field initializer, a module-level Map),
- * so every host-level test runs in the first three, and test/capture-modes.test.ts in all four. Each
+ * so every host-level test runs in the first three, and test/capture-modes.test.ts in all five. Each
  * mode is prepared once per process and shared.
  */
 import { execFileSync } from "child_process";

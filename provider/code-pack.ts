@@ -2,15 +2,16 @@
  * Chooses what a program hands Pulumi as the provider, and packs this package's provider modules when
  * Pulumi would otherwise copy them by value. Runs in the program only, never in the provider host.
  *
- * - Installed under `node_modules`: the provider object itself, which Pulumi's serializer captures as
+ * - Installed under `node_modules`, and the project directory resolves the package name to this copy:
+ *   the provider object itself, which Pulumi's serializer captures as
  *   `require("pulumi-box-session-termination/provider")` (a few hundred bytes).
- * - Outside `node_modules`, but the program's directory resolves the package name to this very copy (a
- *   monorepo workspace package, `npm link`): a stub that requires it by that name, the same way.
- * - Anywhere else (source, a vendored copy): the serializer would copy the code function by function
- *   (about 150 KB per resource). Instead, the provider modules are read as they are on disk, compiled
- *   if they are TypeScript, and packed into a stub (provider-stubs.ts).
- * - If they cannot be packed (TypeScript source and no `typescript` to compile it): the provider
- *   object, copied by value as Pulumi would anyway. Larger, and just as correct.
+ * - Elsewhere, but the project directory resolves the name to this copy (a monorepo workspace package,
+ *   `npm link`): a stub that requires it by that name and, in the host, checks that it got this copy.
+ * - Otherwise (source, a vendored copy, a nested copy of another version): the provider modules are
+ *   read as they are on disk, compiled if they are TypeScript, and packed into a stub
+ *   (provider-stubs.ts), about a quarter of the size of Pulumi's function-by-function copy.
+ * - When they cannot be read (a bundled program, TypeScript source with no `typescript` installed, any
+ *   error): the provider object, copied by value as Pulumi would anyway. Larger, and just as correct.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -67,10 +68,10 @@ export function requirableByName(entryFile: string, cwd: string = process.cwd())
 }
 
 /** Matches relative `require("./x")` calls (either quote), as compiled CommonJS writes them. */
-const RELATIVE_REQUIRE = /\brequire\((["'])(\.{1,2}\/[^"']+)\1\)/g;
+const RELATIVE_REQUIRE = /\brequire\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*\)/g;
 
 /** Matches `require("x")` of a package or built-in (either quote). */
-const BARE_REQUIRE = /\brequire\((["'])([^."'][^"']*)\1\)/g;
+const BARE_REQUIRE = /\brequire\(\s*(["'])([^."'][^"']*)\1\s*\)/g;
 
 /** Compiled CommonJS for `file`: as it is if JavaScript, compiled (comments removed) if TypeScript. */
 function compiled(file: string): string {
@@ -203,9 +204,15 @@ export function providerToCapture(
         // Only a module file this program loaded, whose export is this very provider, is worth
         // reading: in a bundle, require.resolve may name some other file, or not a file at all.
         if (typeof entryFile !== "string" || require.cache[entryFile]?.exports !== real) return real;
-        if (capturedByRequire(entryFile, cwd)) return real;
         const specifier = requirableByName(entryFile, cwd);
-        if (specifier !== undefined) return requiredProvider(specifier);
+        // Under node_modules Pulumi writes a require of the package name itself: right only when the
+        // host resolves that name to this copy (not for a nested copy of another version, or a
+        // dependency's dependency under pnpm, which the project cannot resolve at all).
+        if (capturedByRequire(entryFile, cwd) && specifier !== undefined) return real;
+        if (specifier !== undefined) {
+            const sha256 = crypto.createHash("sha256").update(fs.readFileSync(entryFile)).digest("hex");
+            return requiredProvider({ specifier, sha256 });
+        }
         const modules = collectModules(entryFile);
         const pack = packProvider(entryFile, modules);
         const elsewhere = dependenciesElsewhere(modules, entryFile, cwd);

@@ -17,6 +17,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
+import * as fs from "fs";
 import * as vm from "vm";
 import * as zlib from "zlib";
 
@@ -137,23 +138,54 @@ export function packedProvider(pack: ProviderCodePack): Provider {
     });
 }
 
-/**
- * A provider that forwards every call to `require(specifier)`, resolved in the provider host from the
- * program's directory, exactly as Pulumi captures an installed package (Node caches the module).
- */
-export function requiredProvider(specifier: string): Provider {
-    return forwardingProvider(() => require(specifier) as Required<Provider>);
+/** The copy of this package a by-name stub stands for. */
+export interface RequiredCopy {
+    /** What the host requires, e.g. `pulumi-box-session-termination/provider`. */
+    readonly specifier: string;
+    /** SHA-256 (hex) of the file the program loaded for it. */
+    readonly sha256: string;
 }
 
-/** Forwards each method Pulumi's host calls to the provider `real` returns. */
-function forwardingProvider(real: () => Required<Provider>): Provider {
+/**
+ * A provider that forwards every call to `require(copy.specifier)`, resolved in the provider host
+ * from the project directory, as Pulumi captures an installed package (Node caches the module).
+ *
+ * The program chose this stub because its own resolution found the very copy it loaded; the host
+ * may still resolve elsewhere (a program started from another directory, a path-mapping loader), so
+ * a call made for the program's current inputs (check, diff, create, update) first checks that the
+ * host's file is the program's. Calls for state alone (read, delete) use whatever copy is there, as
+ * they would for an installed package after an upgrade: they send nothing.
+ */
+export function requiredProvider(copy: RequiredCopy): Provider {
+    return forwardingProvider((forProgram) => {
+        if (forProgram) {
+            const file = require.resolve(copy.specifier);
+            const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+            if (digest !== copy.sha256) {
+                throw new Error(
+                    `pulumi-box-session-termination: Pulumi's provider host loads ${file} for ` +
+                        `${copy.specifier}, which is not the copy the program loaded (another version or ` +
+                        `build); nothing was sent to Box. Run the program from the project directory whose ` +
+                        `node_modules holds the copy it uses, or install this package there.`,
+                );
+            }
+        }
+        return require(copy.specifier) as Required<Provider>;
+    });
+}
+
+/**
+ * Forwards each method Pulumi's host calls to the provider `real` returns; `forProgram` says whether
+ * the call acts on the program's current inputs (and its `__provider`) rather than on state alone.
+ */
+function forwardingProvider(real: (forProgram: boolean) => Required<Provider>): Provider {
     return {
-        configure: (req) => real().configure(req),
-        check: (olds, news) => real().check(olds, news),
-        diff: (id, olds, news) => real().diff(id, olds, news),
-        create: (inputs) => real().create(inputs),
-        read: (id, props) => real().read(id, props),
-        update: (id, olds, news) => real().update(id, olds, news),
-        delete: (id, props) => real().delete(id, props),
+        configure: (req) => real(false).configure(req),
+        check: (olds, news) => real(true).check(olds, news),
+        diff: (id, olds, news) => real(true).diff(id, olds, news),
+        create: (inputs) => real(true).create(inputs),
+        read: (id, props) => real(false).read(id, props),
+        update: (id, olds, news) => real(true).update(id, olds, news),
+        delete: (id, props) => real(false).delete(id, props),
     };
 }

@@ -81,6 +81,42 @@ describe("packing the provider for a by-value __provider", function () {
         }
     });
 
+    it("packs a copy under node_modules that the project's directory does not resolve to (a nested other version)", () => {
+        const ws = fs.mkdtempSync(path.join(os.tmpdir(), "box-nested-"));
+        try {
+            const copy = (dir: string, code: string) => {
+                fs.mkdirSync(path.join(dir, "dist"), { recursive: true });
+                fs.writeFileSync(path.join(dir, "dist", "provider.js"), code);
+                const exportsMap = { "./provider": { default: "./dist/provider.js" } };
+                const manifest = { name: "pulumi-box-session-termination", exports: exportsMap };
+                fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest));
+                return path.join(dir, "dist", "provider.js");
+            };
+            // The project's own copy (another version), and the one a dependency nests and loads.
+            copy(path.join(ws, "node_modules", "pulumi-box-session-termination"), "module.exports = {};");
+            const nested = copy(
+                path.join(
+                    ws,
+                    "node_modules",
+                    "offboarding-lib",
+                    "node_modules",
+                    "pulumi-box-session-termination",
+                ),
+                "module.exports = globalThis.__boxTestProvider;",
+            );
+            const real = { create: async () => ({ id: "x" }) };
+            (globalThis as { __boxTestProvider?: unknown }).__boxTestProvider = real;
+            require(nested);
+            expect(capturedByRequire(nested, ws)).to.equal(true);
+            const chosen = providerToCapture(real, nested, () => undefined, ws);
+            expect(chosen).to.not.equal(real);
+            expect(chosen.create).to.be.a("function");
+        } finally {
+            delete (globalThis as { __boxTestProvider?: unknown }).__boxTestProvider;
+            fs.rmSync(ws, { recursive: true, force: true });
+        }
+    });
+
     it("packs every module the provider reaches, and no other (no resource, policy or test kit)", () => {
         const modules = collectModules(ENTRY);
         const ids = Object.keys(modules);
@@ -234,6 +270,49 @@ describe("packing the provider for a by-value __provider", function () {
         expect(providerToCapture(provider, ENTRY)).to.not.equal(provider);
     });
 });
+
+describe("a by-name __provider in a host that resolves another copy, in Pulumi's provider host", function () {
+    this.timeout(300_000);
+
+    it("refuses check, create and update, sending nothing, and still reads and deletes state", async () => {
+        const captured = await captureProvider("workspace");
+        const other = captured.providerText.replace(/sha256: "[0-9a-f]{64}"/, `sha256: "${"1".repeat(64)}"`);
+        expect(other).to.not.equal(captured.providerText);
+        const box = await startBoxEmulator({ accessTokens: ["tok_other_copy"] });
+        const host = await captured.startHost();
+        try {
+            await host.configure({ "box:baseUrl": box.baseUrl, "box:accessToken": "tok_other_copy" }, []);
+            const [reg] = captured
+                .register([{ name: "a", args: { userIds: ["1"] } }])
+                .map((r) => ({ ...r, inputs: { ...r.inputs, __provider: other } }));
+            const urn = new MiniEngine(host).urnOf(reg);
+            const refusal =
+                /loads .* for pulumi-box-session-termination\/provider, which is not the copy the program loaded .*nothing was sent to Box/;
+            await expectRejection(host.check(urn, {}, reg.inputs), refusal);
+            await expectRejection(host.create(urn, reg.inputs), refusal);
+            await expectRejection(
+                host.update("a-id", urn, reg.inputs, { ...reg.inputs, userIds: ["1", "2"] }),
+                refusal,
+            );
+            expect(box.requests).to.deep.equal([]);
+            // State written by another version still refreshes and destroys: nothing is sent for either.
+            const state = { ...reg.inputs, message: "m", terminatedAt: "t" };
+            expect((await host.read("a-id", urn, state)).properties).to.deep.include({ userIds: ["1"] });
+            await host.delete("a-id", urn, state);
+        } finally {
+            await host.stop();
+            await box.close();
+        }
+    });
+});
+
+async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+    const err = await promise.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+    );
+    expect(err?.message).to.match(pattern);
+}
 
 describe("a damaged packed __provider, in Pulumi's provider host", function () {
     this.timeout(300_000);
