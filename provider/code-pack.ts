@@ -20,7 +20,15 @@ import * as zlib from "zlib";
 import Module = require("module");
 import { isBuiltin } from "module";
 import type * as pulumi from "@pulumi/pulumi";
-import { packedProvider, requiredProvider, type PackedModule, type ProviderCodePack } from "./provider-stubs";
+import {
+    hashModuleGraph,
+    packedProvider,
+    relativeRequires,
+    requiredProvider,
+    resolveRelative,
+    type PackedModule,
+    type ProviderCodePack,
+} from "./provider-stubs";
 import { VERSION } from "./version";
 
 type Provider = pulumi.dynamic.ResourceProvider;
@@ -67,9 +75,6 @@ export function requirableByName(entryFile: string, cwd: string = process.cwd())
     return sameFile(hostResolves(specifier, cwd), entryFile) ? specifier : undefined;
 }
 
-/** Matches relative `require("./x")` calls (either quote), as compiled CommonJS writes them. */
-const RELATIVE_REQUIRE = /\brequire\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*\)/g;
-
 /** Matches `require("x")` of a package or built-in (either quote). */
 const BARE_REQUIRE = /\brequire\(\s*(["'])([^."'][^"']*)\1\s*\)/g;
 
@@ -93,16 +98,6 @@ function compiled(file: string): string {
     }).outputText;
 }
 
-/** The file a relative specifier in `from` names, trying `from`'s own extension first. */
-function resolveRelative(from: string, specifier: string): string {
-    const base = path.resolve(path.dirname(from), specifier);
-    const ext = path.extname(from);
-    for (const candidate of [base + ext, base, path.join(base, `index${ext}`)]) {
-        if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-    }
-    throw new Error(`cannot resolve ${specifier} from ${from}`);
-}
-
 /**
  * The module graph reachable from `entryFile` through relative `require`s, keyed by module id. Every
  * module must be one the program has loaded (in `require.cache`): what is packed is what runs here.
@@ -124,7 +119,7 @@ export function collectModules(entryFile: string): Record<string, PackedModule> 
         if (!require.cache[file]) throw new Error(`${file} is not a module this program loaded`);
         const code = compiled(file);
         const deps: Record<string, string> = {};
-        for (const [, , specifier] of code.matchAll(RELATIVE_REQUIRE)) {
+        for (const specifier of relativeRequires(code)) {
             const target = resolveRelative(file, specifier);
             deps[specifier] = idOf(target);
             pending.push(target);
@@ -210,8 +205,7 @@ export function providerToCapture(
         // dependency's dependency under pnpm, which the project cannot resolve at all).
         if (capturedByRequire(entryFile, cwd) && specifier !== undefined) return real;
         if (specifier !== undefined) {
-            const sha256 = crypto.createHash("sha256").update(fs.readFileSync(entryFile)).digest("hex");
-            return requiredProvider({ specifier, sha256 });
+            return requiredProvider({ specifier, sha256: hashModuleGraph(entryFile) });
         }
         const modules = collectModules(entryFile);
         const pack = packProvider(entryFile, modules);
@@ -220,7 +214,8 @@ export function providerToCapture(
             warn(
                 `pulumi-box-session-termination: Pulumi's provider host resolves packages from the project ` +
                     `directory, so it would not load what this program loaded: ${elsewhere.join("; ")}. ` +
-                    `Install them in the project, or install this package from npm.`,
+                    `Make the project's copies the ones this package uses (or remove its own node_modules), ` +
+                    `or install this package from npm.`,
             );
         }
         return packedProvider(pack);

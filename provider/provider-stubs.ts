@@ -18,6 +18,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as path from "path";
 import * as vm from "vm";
 import * as zlib from "zlib";
 
@@ -44,6 +45,46 @@ export interface PackedModule {
 /** Module id (a path relative to the entry's directory, without extension) → module. */
 export type PackedModules = Readonly<Record<string, PackedModule>>;
 
+/** The relative specifiers (`./x`, `../y`) that compiled CommonJS `code` requires, in order. */
+export function relativeRequires(code: string): string[] {
+    return [...code.matchAll(/\brequire\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*\)/g)].map((m) => m[2]);
+}
+
+/**
+ * The file a relative specifier in `from` names, trying `from`'s own extension first.
+ *
+ * @throws Error when there is none.
+ */
+export function resolveRelative(from: string, specifier: string): string {
+    const base = path.resolve(path.dirname(from), specifier);
+    const ext = path.extname(from);
+    for (const candidate of [base + ext, base, path.join(base, `index${ext}`)]) {
+        if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    }
+    throw new Error(`cannot resolve ${specifier} from ${from}`);
+}
+
+/**
+ * SHA-256 (hex) of the files reachable from `entryFile` through relative `require`s, each with its
+ * path relative to the entry's directory: what identifies one build of this package, wherever it is
+ * installed. The same in the program and in the provider host.
+ */
+export function hashModuleGraph(entryFile: string): string {
+    const root = path.dirname(entryFile);
+    const seen: Record<string, string> = {};
+    const pending = [entryFile];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+        const id = path.relative(root, file).split(path.sep).join("/");
+        if (seen[id] !== undefined) continue;
+        const code = fs.readFileSync(file, "utf8");
+        seen[id] = code;
+        for (const specifier of relativeRequires(code)) pending.push(resolveRelative(file, specifier));
+    }
+    const hash = crypto.createHash("sha256");
+    for (const id of Object.keys(seen).sort()) hash.update(`${id}\0${seen[id]}\0`);
+    return hash.digest("hex");
+}
+
 /** The dynamic-provider methods Pulumi's host calls; the stub forwards each one. */
 type Provider = pulumi.dynamic.ResourceProvider;
 
@@ -57,7 +98,8 @@ export function unpackModules(pack: ProviderCodePack): PackedModules {
     const damaged = (detail: string) =>
         new Error(
             `pulumi-box-session-termination: the provider code in this resource's __provider is damaged ` +
-                `(${detail}); nothing was sent to Box.`,
+                `(${detail}); nothing was sent to Box. To write a fresh one, change an input (such as ` +
+                `reason) and run pulumi up; for a resource you no longer need, pulumi state delete it.`,
         );
     let json: string;
     try {
@@ -142,7 +184,7 @@ export function packedProvider(pack: ProviderCodePack): Provider {
 export interface RequiredCopy {
     /** What the host requires, e.g. `pulumi-box-session-termination/provider`. */
     readonly specifier: string;
-    /** SHA-256 (hex) of the file the program loaded for it. */
+    /** {@link hashModuleGraph} of the copy the program loaded. */
     readonly sha256: string;
 }
 
@@ -160,8 +202,7 @@ export function requiredProvider(copy: RequiredCopy): Provider {
     return forwardingProvider((forProgram) => {
         if (forProgram) {
             const file = require.resolve(copy.specifier);
-            const digest = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-            if (digest !== copy.sha256) {
+            if (hashModuleGraph(file) !== copy.sha256) {
                 throw new Error(
                     `pulumi-box-session-termination: Pulumi's provider host loads ${file} for ` +
                         `${copy.specifier}, which is not the copy the program loaded (another version or ` +

@@ -314,6 +314,34 @@ async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Prom
     expect(err?.message).to.match(pattern);
 }
 
+describe("a by-name __provider whose copy differs in a module other than its entry, in the host", function () {
+    this.timeout(300_000);
+
+    it("refuses check, sending nothing: the whole module graph identifies the copy", async () => {
+        const captured = await captureProvider("workspace");
+        // The workspace's package, as the app's node_modules links it: change one module it requires.
+        const version = path.join(captured.cwd, "..", "box", "dist", "version.js");
+        const original = fs.readFileSync(version, "utf8");
+        const box = await startBoxEmulator({ accessTokens: ["tok_graph"] });
+        fs.writeFileSync(version, `${original}\n// another build\n`);
+        const host = await captured.startHost();
+        try {
+            await host.configure({ "box:baseUrl": box.baseUrl, "box:accessToken": "tok_graph" }, []);
+            const [reg] = captured.register([{ name: "a", args: { userIds: ["1"] } }]);
+            const urn = new MiniEngine(host).urnOf(reg);
+            await expectRejection(
+                host.check(urn, {}, reg.inputs),
+                /which is not the copy the program loaded/,
+            );
+            expect(box.requests).to.deep.equal([]);
+        } finally {
+            fs.writeFileSync(version, original);
+            await host.stop();
+            await box.close();
+        }
+    });
+});
+
 describe("a damaged packed __provider, in Pulumi's provider host", function () {
     this.timeout(300_000);
 
