@@ -53,7 +53,7 @@ describeInHost(
                 expect(packs).to.have.length(0);
             } else if (suite.mode === "workspace") {
                 expect(text).to.include('specifier: "pulumi-box-session-termination/provider"');
-                expect(text.length).to.be.below(5_000);
+                expect(text.length).to.be.below(8_000);
                 expect(packs).to.have.length(0);
             } else if (suite.mode === "serializer-copy") {
                 expect(text).to.include("terminate_sessions");
