@@ -143,7 +143,19 @@ export function revive(pack: ProviderCodePack): Provider {
                 throw new Error(
                     `pulumi-box-session-termination: ${id} requires ${specifier}, which is not packed.`,
                 );
-            return require(specifier);
+            try {
+                return require(specifier);
+            } catch (err) {
+                const e = err as NodeJS.ErrnoException;
+                // Only the package itself missing, not something missing inside it.
+                if (e.code !== "MODULE_NOT_FOUND" || !String(e.message).includes(`'${specifier}'`)) throw err;
+                throw new Error(
+                    `pulumi-box-session-termination needs ${specifier}, which Pulumi's provider host cannot ` +
+                        `find from ${process.cwd()} (it resolves packages from the project directory); ` +
+                        `install it there. Nothing was sent to Box.`,
+                    { cause: err },
+                );
+            }
         };
         // Named after the module so a stack trace points at the file it came from.
         const filename = `pulumi-box-session-termination/${id}.js`;

@@ -187,6 +187,15 @@ describe("packing the provider for a by-value __provider", function () {
         expect(() => revive(pack)).to.throw(/provider requires \.\/operation, which is not packed/);
     });
 
+    it("names a dependency the host cannot find, and where it looked", () => {
+        const pack = packProvider(path.join(os.tmpdir(), "provider.js"), {
+            provider: { code: 'module.exports = require("box-no-such-package-3f1a");', deps: {} },
+        });
+        expect(() => revive(pack)).to.throw(
+            /needs box-no-such-package-3f1a, which Pulumi's provider host cannot find from .*install it there\. Nothing was sent to Box\./,
+        );
+    });
+
     it("runs a packed module as Node does: `this` is its exports", () => {
         const pack = packProvider(path.join(os.tmpdir(), "provider.js"), {
             provider: { code: "exports.self = this === exports;", deps: {} },
