@@ -23,9 +23,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
     hashModuleGraph,
     packedProvider,
-    relativeRequires,
+    moduleGraph,
     requiredProvider,
-    resolveRelative,
     type PackedModule,
     type ProviderCodePack,
 } from "./provider-stubs";
@@ -105,28 +104,11 @@ function compiled(file: string): string {
  * @throws Error when a module cannot be found, or was not loaded by this program.
  */
 export function collectModules(entryFile: string): Record<string, PackedModule> {
-    const root = path.dirname(entryFile);
-    const idOf = (file: string) =>
-        path
-            .relative(root, file)
-            .replace(/\\/g, "/")
-            .replace(/\.(ts|js)$/, "");
-    const modules: Record<string, PackedModule> = {};
-    const pending = [entryFile];
-    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-        const id = idOf(file);
-        if (modules[id]) continue;
+    const graph = moduleGraph(entryFile, (file) => {
         if (!require.cache[file]) throw new Error(`${file} is not a module this program loaded`);
-        const code = compiled(file);
-        const deps: Record<string, string> = {};
-        for (const specifier of relativeRequires(code)) {
-            const target = resolveRelative(file, specifier);
-            deps[specifier] = idOf(target);
-            pending.push(target);
-        }
-        modules[id] = { code, deps };
-    }
-    return modules;
+        return compiled(file);
+    });
+    return Object.fromEntries(Object.entries(graph).map(([id, { code, deps }]) => [id, { code, deps }]));
 }
 
 /**
@@ -138,22 +120,23 @@ export function dependenciesElsewhere(
     entryFile: string,
     cwd: string = process.cwd(),
 ): string[] {
-    const found = new Set<string>();
+    const specifiers = new Set<string>();
     for (const { code } of Object.values(modules)) {
         for (const [, , specifier] of code.matchAll(BARE_REQUIRE)) {
-            if (isBuiltin(specifier)) continue;
-            let here: string;
-            try {
-                here = require.resolve(specifier, { paths: [path.dirname(entryFile)] });
-            } catch {
-                continue; // the program could not load it either; nothing to compare
-            }
-            const there = hostResolves(specifier, cwd);
-            if (!sameFile(there, here))
-                found.add(
-                    `${specifier} (the program loads ${here}; the host would load ${there ?? "nothing"})`,
-                );
+            if (!isBuiltin(specifier)) specifiers.add(specifier);
         }
+    }
+    const found: string[] = [];
+    for (const specifier of specifiers) {
+        let here: string;
+        try {
+            here = require.resolve(specifier, { paths: [path.dirname(entryFile)] });
+        } catch {
+            continue; // the program could not load it either; nothing to compare
+        }
+        const there = hostResolves(specifier, cwd);
+        if (!sameFile(there, here))
+            found.push(`${specifier} (the program loads ${here}; the host would load ${there ?? "nothing"})`);
     }
     return [...found].sort();
 }

@@ -46,7 +46,7 @@ export interface PackedModule {
 export type PackedModules = Readonly<Record<string, PackedModule>>;
 
 /** The relative specifiers (`./x`, `../y`) that compiled CommonJS `code` requires, in order. */
-export function relativeRequires(code: string): string[] {
+function relativeRequires(code: string): string[] {
     return [...code.matchAll(/\brequire\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*\)/g)].map((m) => m[2]);
 }
 
@@ -55,7 +55,7 @@ export function relativeRequires(code: string): string[] {
  *
  * @throws Error when there is none.
  */
-export function resolveRelative(from: string, specifier: string): string {
+function resolveRelative(from: string, specifier: string): string {
     const base = path.resolve(path.dirname(from), specifier);
     const ext = path.extname(from);
     for (const candidate of [base + ext, base, path.join(base, `index${ext}`)]) {
@@ -64,24 +64,56 @@ export function resolveRelative(from: string, specifier: string): string {
     throw new Error(`cannot resolve ${specifier} from ${from}`);
 }
 
+/** One module of a graph: its file, its code as read, and the module id each relative require names. */
+export interface GraphModule {
+    /** Absolute path of the file. */
+    readonly file: string;
+    /** The code `read` returned for it. */
+    readonly code: string;
+    /** Each relative specifier the code requires → that module's id. */
+    readonly deps: Readonly<Record<string, string>>;
+}
+
 /**
- * SHA-256 (hex) of the files reachable from `entryFile` through relative `require`s, each with its
- * path relative to the entry's directory: what identifies one build of this package, wherever it is
- * installed. The same in the program and in the provider host.
+ * The modules reachable from `entryFile` through relative `require`s, keyed by id (the path from the
+ * entry's directory, `/`-separated, without extension). `read` gives each file's CommonJS code.
+ *
+ * @throws Error when a required file cannot be found, or `read` throws.
  */
-export function hashModuleGraph(entryFile: string): string {
+export function moduleGraph(entryFile: string, read: (file: string) => string): Record<string, GraphModule> {
     const root = path.dirname(entryFile);
-    const seen: Record<string, string> = {};
+    const idOf = (file: string) =>
+        path
+            .relative(root, file)
+            .split(path.sep)
+            .join("/")
+            .replace(/\.(ts|js)$/, "");
+    const modules: Record<string, GraphModule> = {};
     const pending = [entryFile];
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-        const id = path.relative(root, file).split(path.sep).join("/");
-        if (seen[id] !== undefined) continue;
-        const code = fs.readFileSync(file, "utf8");
-        seen[id] = code;
-        for (const specifier of relativeRequires(code)) pending.push(resolveRelative(file, specifier));
+        const id = idOf(file);
+        if (modules[id]) continue;
+        const code = read(file);
+        const deps: Record<string, string> = {};
+        for (const specifier of relativeRequires(code)) {
+            const target = resolveRelative(file, specifier);
+            deps[specifier] = idOf(target);
+            pending.push(target);
+        }
+        modules[id] = { file, code, deps };
     }
+    return modules;
+}
+
+/**
+ * SHA-256 (hex) of the files reachable from `entryFile` through relative `require`s, each with its
+ * id: what identifies one build of this package, wherever it is installed. The same in the program
+ * and in the provider host.
+ */
+export function hashModuleGraph(entryFile: string): string {
+    const modules = moduleGraph(entryFile, (file) => fs.readFileSync(file, "utf8"));
     const hash = crypto.createHash("sha256");
-    for (const id of Object.keys(seen).sort()) hash.update(`${id}\0${seen[id]}\0`);
+    for (const id of Object.keys(modules).sort()) hash.update(`${id}\0${modules[id].code}\0`);
     return hash.digest("hex");
 }
 
@@ -214,7 +246,13 @@ export function requiredProvider(copy: RequiredCopy): Provider {
     return forwardingProvider((forProgram) => {
         if (forProgram) {
             const file = require.resolve(copy.specifier);
-            if (hashModuleGraph(file) !== copy.sha256) {
+            // Once per file and process: Node loads a module once, so its files are read and hashed
+            // once too, not on every check of every resource.
+            const holder = globalThis as unknown as {
+                __pulumiBoxSessionTerminationGraphs?: Record<string, string>;
+            };
+            const hashed = (holder.__pulumiBoxSessionTerminationGraphs ??= {});
+            if ((hashed[file] ??= hashModuleGraph(file)) !== copy.sha256) {
                 throw new Error(
                     `pulumi-box-session-termination: Pulumi's provider host loads ${file} for ` +
                         `${copy.specifier}, which is not the copy the program loaded (another version or ` +
