@@ -169,10 +169,14 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
         ]);
     });
 
-    it("a failure in the middle of an update: state keeps old principals and the additions Box accepted", async () => {
+    /**
+     * Creates with user 1, then updates to users 1-3 and group 9 one request at a time, the second
+     * answered with `status`; returns the partial failure, checked to name the created resource.
+     */
+    async function failMidUpdate(status: number): Promise<TerminationIncompleteError> {
         await configureFor(box, { "box:batchSize": "1", "box:concurrency": "1" });
         const created = await provider.create(inputs({ userIds: ["1"], reason: "r" }));
-        box.enqueue({ path: USERS, after: 1, status: 403 });
+        box.enqueue({ path: USERS, after: 1, status });
         const err = await rejectionOf(
             provider.update!(
                 created.id,
@@ -182,23 +186,17 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
         );
         const e = err as TerminationIncompleteError;
         expect(e.id).to.equal(created.id);
+        return e;
+    }
+
+    it("a failure in the middle of an update: state keeps old principals and the additions Box accepted", async () => {
+        const e = await failMidUpdate(403);
         expect(e.properties).to.deep.include({ userIds: ["1", "2"], groupIds: [], reason: "r" });
         expect(e.reasons).to.include("Not terminated: userIds 3; groupIds 9");
     });
 
     it("a 404 in the middle of an update names that principal and stops no one else", async () => {
-        await configureFor(box, { "box:batchSize": "1", "box:concurrency": "1" });
-        const created = await provider.create(inputs({ userIds: ["1"], reason: "r" }));
-        box.enqueue({ path: USERS, after: 1, status: 404 });
-        const err = await rejectionOf(
-            provider.update!(
-                created.id,
-                created.outs,
-                inputs({ userIds: ["1", "2", "3"], groupIds: ["9"], reason: "r" }),
-            ),
-        );
-        const e = err as TerminationIncompleteError;
-        expect(e.id).to.equal(created.id);
+        const e = await failMidUpdate(404);
         expect(e.properties).to.deep.include({ userIds: ["1", "2"], groupIds: ["9"], reason: "r" });
         expect(e.reasons).to.include("Not terminated: userIds 3");
         expect(e.reasons.join("\n")).to.match(
