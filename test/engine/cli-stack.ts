@@ -8,6 +8,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse } from "yaml";
 import { installPackedPackage } from "../../harness/capture";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -25,12 +26,14 @@ export interface CliResult {
 
 /** Removes what differs between runs of the same step: colours, durations, carriage returns. */
 export function normalize(text: string): string {
-    return text
-        // eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
-        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
-        .replace(/\r/g, "")
-        .replace(/\(\d+(\.\d+)?m?s\)/g, "(Ns)")
-        .replace(/^Duration: .*$/gm, "Duration: N");
+    return (
+        text
+            // eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
+            .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
+            .replace(/\r/g, "")
+            .replace(/\(\d+(\.\d+)?m?s\)/g, "(Ns)")
+            .replace(/^Duration: .*$/gm, "Duration: N")
+    );
 }
 
 /** Every file under `dir`, as text: what a test searches for a secret that must not be there. */
@@ -54,6 +57,11 @@ export class CliStack {
         private readonly work: string,
         private readonly extraEnv: Record<string, string>,
     ) {}
+
+    /** The project's name, as its Pulumi.yaml gives it. */
+    get project(): string {
+        return (parse(fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    }
 
     /** Creates stack `dev` of the project in `dir` (which the caller prepared). */
     static async init(dir: string, work: string, env: Record<string, string> = {}): Promise<CliStack> {
