@@ -35,6 +35,7 @@ import {
     addedPrincipals,
     boundFailures,
     checkInputs,
+    type CheckFailure,
     isEmpty,
     planDiff,
     principalsOf,
@@ -101,6 +102,16 @@ function recordOfOutcome(outcome: TerminationOutcome, startedAt: string): Termin
 }
 
 /**
+ * A failure as the engine should print it: with the path inside the reason and no `property`. Given
+ * a property, `pulumi preview` prints "property userLogins[0] value {<nil>} has a problem: ..." (it
+ * looks the path up as a key, finds nothing) or, for `reason`, the value itself; without one it prints
+ * "resource 'name' has a problem: userLogins[0]: ...", which is what a reviewer needs.
+ */
+function forEngine(failure: CheckFailure): CheckFailure {
+    return { property: "", reason: `${failure.property}: ${failure.reason}` };
+}
+
+/**
  * Runs a lifecycle method so that whatever it throws reaches the engine: Pulumi's host sends errors in
  * gRPC trailers, and one too large for them is never answered (host-limits.ts).
  */
@@ -135,7 +146,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
             // Guardrails first: they are what a reviewer must see. A list already cut to its bound stays as it is.
             const all =
                 failures.length > MAX_CHECK_FAILURES ? failures : boundFailures([...refused, ...failures]);
-            return { inputs: { ...inputs }, failures: all };
+            return { inputs: { ...inputs }, failures: all.map(forEngine) };
         });
     },
 

@@ -256,12 +256,12 @@ describeInHost(
             const checked = await within(60_000, suite.host!.check(engine.urnOf(reg), {}, reg.inputs));
             expect(checked.failures.length).to.be.at.most(1_000);
             expect(checked.failures[0]).to.deep.equal({
-                property: "userIds[0]",
-                reason: 'must be a Box ID made of digits, got "not-an-id-0"',
+                property: "",
+                reason: 'userIds[0]: must be a Box ID made of digits, got "not-an-id-0"',
             });
             expect(checked.failures[checked.failures.length - 1]).to.deep.equal({
-                property: "userIds",
-                reason: "and 99,900 more failures not listed (the first 100 are)",
+                property: "",
+                reason: "userIds: and 99,900 more failures not listed (the first 100 are)",
             });
         });
     },

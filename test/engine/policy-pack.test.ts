@@ -1,0 +1,84 @@
+/**
+ * examples/policy-pack through the real `pulumi preview --policy-pack`, on the revocations program in
+ * both ways a user has the package. The pack (installed from the packed tarball, as an organization
+ * would publish it) refuses what the stack's own guardrails refuse, in preview, with no credentials
+ * and nothing sent to Box.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
+import { CliStack, installedExample, sourceProject, workDir } from "./cli-stack";
+
+const TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
+const MODES = [
+    { mode: "from source", prepare: sourceProject },
+    {
+        mode: "installed from the packed tarball",
+        prepare: (work: string) => installedExample("gitops", work),
+    },
+];
+const REVOCATIONS = [
+    "revocations:",
+    '  - { name: cleanup, reason: "tidy up", userLogins: ["BreakGlass@Example.com", "j.doe@example.com"] }',
+].join("\n");
+
+describe("pulumi preview --policy-pack examples/policy-pack", function () {
+    this.timeout(600_000);
+    let pack: string;
+    let box: BoxEmulator;
+    before(async () => {
+        pack = await installedExample("policy-pack", workDir("pack"));
+        box = await startBoxEmulator();
+    });
+    after(async () => {
+        await box?.close();
+    });
+
+    for (const { mode, prepare } of MODES) {
+        describe(`on the program ${mode}`, () => {
+            let stack: CliStack;
+            before(async () => {
+                const work = workDir("policy");
+                const file = path.join(work, "revocations.yaml");
+                fs.writeFileSync(file, REVOCATIONS);
+                stack = await CliStack.init(await prepare(work), work);
+                await stack.config("revocationsFile", file);
+                // An origin but no credentials: preview needs none, and the pack must not need any.
+                await stack.config("box:baseUrl", box.baseUrl);
+            });
+            afterEach(function () {
+                if (this.currentTest?.state === "failed") console.log(stack.transcript.join("\n"));
+            });
+
+            it("fails preview with the pack's mandatory violations, naming the resource, and sends nothing", async () => {
+                const since = box.requests.length;
+                const preview = await stack.run(["preview", "--policy-pack", pack]);
+                expect(preview.code).to.not.equal(0);
+                expect(preview.text).to.match(/❌ box-revocations@v0\.1\.0 \(local: .*policy-pack\)/);
+                expect(preview.text).to.include(
+                    `- [mandatory]  box-session-termination-protected-principals  (${TYPE}: cleanup)`,
+                );
+                expect(preview.text).to.include(
+                    `userLogins[0] "breakglass@example.com" is protected and may not be cut off`,
+                );
+                expect(preview.text).to.include(
+                    `- [mandatory]  box-session-termination-reason  (${TYPE}: cleanup)`,
+                );
+                expect(preview.text).to.include("error: preview failed");
+                expect(box.requests.slice(since)).to.deep.equal([]);
+            });
+
+            it("the stack's own guardrail refuses the same principal in preview, without the pack", async () => {
+                await stack.config("box:protectedUserLogins", "breakglass@example.com");
+                const since = box.requests.length;
+                const preview = await stack.run(["preview"]);
+                expect(preview.code).to.not.equal(0);
+                expect(preview.text).to.include(
+                    `error: ${TYPE} resource 'cleanup' has a problem: userLogins[0]: "BreakGlass@Example.com" is protected by box:protectedUserLogins (stack config): no resource of this stack may cut it off`,
+                );
+                expect(box.requests.slice(since)).to.deep.equal([]);
+            });
+        });
+    }
+});
