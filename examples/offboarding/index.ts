@@ -14,10 +14,24 @@ import { SessionTermination } from "pulumi-box-session-termination";
 interface Leaver {
     /** Box login (email address): also names the resource. */
     login: string;
-    /** Box user ID, when known. */
-    userId?: string;
+    /**
+     * Box user ID, when known. `pulumi config set --path 'leavers[0].userId' 22466421` stores a
+     * number, so one is taken too, as its digits.
+     */
+    userId?: string | number;
     /** The HR ticket and who approved it. */
     reason: string;
+}
+
+/** A user ID as Box spells it; a number past 2^53 has already lost digits, so it is refused. */
+function idText(id: string | number): string {
+    if (typeof id === "number" && !Number.isSafeInteger(id)) {
+        throw new Error(
+            `leavers: a userId has too many digits to be stored as a number; set it as text ` +
+                `(pulumi config set --type string --path 'leavers[N].userId' <id>)`,
+        );
+    }
+    return String(id);
 }
 
 const config = new pulumi.Config();
@@ -30,7 +44,7 @@ for (const leaver of leavers) {
     const slug = leaver.login.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     const offboarding = new SessionTermination(`offboard-${slug}`, {
         userLogins: [leaver.login],
-        userIds: leaver.userId ? [leaver.userId] : [],
+        userIds: leaver.userId === undefined ? [] : [idText(leaver.userId)],
         reason: leaver.reason,
     });
     messages[leaver.login] = offboarding.message;
