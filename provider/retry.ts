@@ -183,7 +183,7 @@ export function crossesDeadline(
 
 /**
  * Decides the next step after a failed attempt. 429 waits what Box asked for (backoff if it did not
- * say); 5xx and network failures back off; a first 401 asks for a fresh token; other 4xx fail at once
+ * say); 5xx back off, and wait at least what a `retry-after` asks; network failures back off; a first 401 asks for a fresh token; other 4xx fail at once
  * because repeating them cannot succeed. A wait that would end after the deadline gives up at once,
  * saying why: sleeping until then only to fail, or retrying before Box's `retry-after`, helps no one.
  */
@@ -224,12 +224,23 @@ export function decideRetry(
                       asked: `the retry after a 429 would wait ${formatSeconds(waitMs)}`,
                   };
     } else if (outcome.status >= 500) {
-        const waitMs = backoffDelayMs(attempt, policy, context.random);
-        decision = {
-            waitMs,
-            why: `HTTP ${outcome.status}`,
-            asked: `the retry after HTTP ${outcome.status} would wait ${formatSeconds(waitMs)}`,
-        };
+        // Box's 503 may say when to come back: never sooner than that, and never sooner than backoff.
+        const raw = headerValue(outcome.headers, "retry-after");
+        const asked = parseRetryAfter(raw, context.nowMs);
+        const backoff = backoffDelayMs(attempt, policy, context.random);
+        const waitMs = Math.max(asked ?? 0, backoff);
+        decision =
+            asked !== undefined && asked >= backoff
+                ? {
+                      waitMs,
+                      why: `HTTP ${outcome.status} (retry-after)`,
+                      asked: `Box asked to wait ${formatSeconds(waitMs)} (retry-after: ${quoteHeader(raw ?? "")})`,
+                  }
+                : {
+                      waitMs,
+                      why: `HTTP ${outcome.status}`,
+                      asked: `the retry after HTTP ${outcome.status} would wait ${formatSeconds(waitMs)}`,
+                  };
     } else {
         return { action: "fail" };
     }

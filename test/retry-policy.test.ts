@@ -64,6 +64,21 @@ describe("retry policy (pure)", () => {
         expect(decideRetry({ status: 503, headers: {} }, 4, policy, ctx)).to.deep.equal({ action: "fail" });
     });
 
+    it("honours retry-after on a 5xx too: a 503 asking for 5 s waits 5 s, not the 1 s backoff", () => {
+        expect(decideRetry({ status: 503, headers: { "retry-after": "5" } }, 1, policy, ctx)).to.deep.equal({
+            action: "retry",
+            waitMs: 5000,
+            why: "HTTP 503 (retry-after)",
+        });
+        expect(decideRetry({ status: 500, headers: { "Retry-After": "2" } }, 1, policy, ctx)).to.deep.include({
+            waitMs: 2000,
+        });
+        // A retry-after shorter than the backoff does not hurry a retry that Box's trouble calls for.
+        expect(decideRetry({ status: 503, headers: { "retry-after": "0" } }, 3, policy, ctx)).to.deep.include({
+            waitMs: backoffDelayMs(3, policy, ctx.random),
+        });
+    });
+
     it("refreshes a refreshable token once on 401, never a static one", () => {
         expect(decideRetry({ status: 401, headers: {} }, 1, policy, ctx)).to.deep.equal({
             action: "refresh-token",
