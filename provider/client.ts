@@ -438,7 +438,8 @@ export class BoxClient {
             requestId:
                 cutChars(redact(headerValue(response.headers, "box-request-id") ?? "", secrets), 100) ||
                 undefined,
-            detail: body ? undefined : redact(excerpt(response.body), secrets),
+            // Redact the whole body before cutting it: a token across the cut would survive redaction.
+            detail: body ? undefined : redact(excerpt(redact(response.body, secrets)), secrets),
             hint: hintFor(response.status, body?.code, this.options.tokens.refreshable),
         });
         return error;

@@ -129,6 +129,21 @@ describeInHost(
             expect(failed.error!.message.length).to.be.below(2_000);
         });
 
+        it("an HTML error page echoing the token leaks none of it, wherever the token falls around the 120-character cut", async () => {
+            const engine = await withToken({ "box:maxRetries": "0" });
+            const pieces = (text: string) =>
+                Array.from({ length: TOKEN.length - 5 }, (_, i) => TOKEN.slice(i, i + 6)).filter((p) =>
+                    text.includes(p),
+                );
+            for (let offset = 90; offset <= 125; offset++) {
+                const page = `<html><body><p>${"a".repeat(offset)}${TOKEN} denied</p></body></html>`;
+                suite.box.enqueue({ path: USERS, status: 403, body: page });
+                const [failed] = await engine.up(suite.captured.register([users(`leak-${offset}`, ["1"])]));
+                expect(failed.error?.message).to.match(/^Box API 403: non-JSON body: a+/);
+                expect(pieces(failed.error!.message), `token at offset ${offset}`).to.deep.equal([]);
+            }
+        });
+
         it("a dead token endpoint (connections dropped), box:maxRetries=2: three resources at once cost at most 3 token requests, no API request, and the error names the token endpoint", async () => {
             const host = await suite.startHost();
             await host.configure(
