@@ -5,7 +5,7 @@
  *
  * Each policy is a `ResourceValidationPolicy` that looks only at `SessionTermination` resources. Its
  * options can be set in code, or in the pack's policy config (`pulumi policy enable --config`), which
- * wins. The rules are the same functions `check` uses (guardrails.ts), so a principal protected here
+ * wins, except that protected principals from the config are added to the code's, never replace them. The rules are the same functions `check` uses (guardrails.ts), so a principal protected here
  * is protected in any case or Unicode form.
  *
  * This module imports only types from `@pulumi/policy`: it is an optional peer dependency, needed only
@@ -71,10 +71,14 @@ export function isSessionTermination(args: Pick<ResourceValidationArgs, "type" |
     );
 }
 
-/** Runs `validate` only for resources that terminate sessions, with code options overridden by policy config. */
+/**
+ * Runs `validate` only for resources that terminate sessions, with the code's options combined with
+ * the policy config by `combine` (by default the config wins, key by key).
+ */
 function forSessionTerminations<T extends object>(
     options: T,
     validate: (props: Record<string, unknown>, options: T, report: ReportViolation) => void,
+    combine: (code: T, config: Partial<T>) => T = (code, config) => ({ ...code, ...config }),
 ): (args: ResourceValidationArgs, report: ReportViolation) => void {
     return (args, report) => {
         if (!isSessionTermination(args)) return;
@@ -84,7 +88,7 @@ function forSessionTerminations<T extends object>(
         } catch {
             // No config for this policy in this pack: the code's options stand.
         }
-        validate(args.props, { ...options, ...config }, report);
+        validate(args.props, combine(options, config), report);
     };
 }
 
@@ -146,13 +150,24 @@ export function protectedPrincipalsPolicy(
                 groupIds: { type: "array", items: { type: "string" } },
             },
         },
-        validateResource: forSessionTerminations(options, (props, o, report) => {
-            for (const hit of protectedHits(props, o)) {
-                report(
-                    `${hit.kind}[${hit.index}] ${JSON.stringify(hit.value)} is protected and may not be cut off`,
-                );
-            }
-        }),
+        validateResource: forSessionTerminations(
+            options,
+            (props, o, report) => {
+                for (const hit of protectedHits(props, o)) {
+                    report(
+                        `${hit.kind}[${hit.index}] ${JSON.stringify(hit.value)} is protected and may not be cut off`,
+                    );
+                }
+            },
+            // A pack's config adds protected principals and never removes one the code protects:
+            // replacing the lists would let one more name in the config unprotect everyone else.
+            (code, config) => ({
+                ...code,
+                userIds: [...(code.userIds ?? []), ...(config.userIds ?? [])],
+                userLogins: [...(code.userLogins ?? []), ...(config.userLogins ?? [])],
+                groupIds: [...(code.groupIds ?? []), ...(config.groupIds ?? [])],
+            }),
+        ),
     };
 }
 

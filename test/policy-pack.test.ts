@@ -55,6 +55,22 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
         expect(ticket.enforcementLevel).to.equal("mandatory");
     });
 
+    it("protected principals: a pack config adds to the code's lists and can never remove one", async () => {
+        const policy = protectedPrincipalsPolicy({
+            userIds: ["11111111"],
+            userLogins: ["breakglass@example.com"],
+        });
+        const props = { userIds: ["11111111", "22222222"], userLogins: ["BreakGlass@Example.com"] };
+        const found = await violations(policy, props, { config: { userIds: ["22222222"] } });
+        expect(found).to.have.members([
+            'userIds[0] "11111111" is protected and may not be cut off',
+            'userIds[1] "22222222" is protected and may not be cut off',
+            'userLogins[0] "BreakGlass@Example.com" is protected and may not be cut off',
+        ]);
+        const emptied = await violations(policy, props, { config: { userIds: [], userLogins: [] } });
+        expect(emptied).to.have.length(2);
+    });
+
     it("max principals: counts distinct canonical principals across the lists, per resource", async () => {
         const policy = maxPrincipalsPolicy({ max: 3 });
         expect(
