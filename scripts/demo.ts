@@ -1,36 +1,37 @@
 /**
- * `npm run demo`: the repository's own Pulumi program taken through a realistic offboarding story,
- * the way `pulumi up` runs it (serialized provider, Pulumi's provider host, gRPC), against a local Box
- * emulator. Needs no Box account and no Pulumi CLI. Prints what Box received at every step.
+ * `npm run demo`: the repository's own Pulumi program taken through a realistic offboarding story by
+ * the real `pulumi` CLI (any `pulumi` 3.139 or later on PATH, else the pinned build, made on first use),
+ * against a local Box emulator. Needs no Box account. Prints what the CLI showed and what Box
+ * received at every step.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parseDocument } from "yaml";
+import { CliStack, sourceProject, workDir } from "../harness/cli-stack";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine, type Step } from "../provider/testing/engine";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations, type Registration } from "../provider/testing/registrations";
+import { ensurePulumiCli } from "./pulumi-cli";
 
 const ROOT = path.join(__dirname, "..");
-const PROJECT = "box-session-termination";
 const SAMPLE = path.join(ROOT, "examples", "gitops", "revocations.yaml");
+/** The oldest CLI that passes stack config to dynamic providers (README: Install). */
+const FLOOR = [3, 139, 0];
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
-/** Runs the root program (as Pulumi.yaml names it) on a revocations file and returns its registrations. */
-async function runProgram(revocationsFile: string, box: BoxEmulator): Promise<Registration[]> {
-    const main = require.resolve(path.join(ROOT, "index.ts"));
-    return captureRegistrations(
-        () => {
-            delete require.cache[main];
-            require(main);
-        },
-        {
-            project: PROJECT,
-            // The program refuses any origin but this machine; the stack names the emulator.
-            config: { [`${PROJECT}:revocationsFile`]: revocationsFile, "box:baseUrl": box.baseUrl },
-        },
-    );
+/** The directory of a `pulumi` on PATH at or above the floor, if there is one. */
+function pulumiOnPath(): string | undefined {
+    const which = spawnSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" });
+    const found = which.stdout.trim();
+    if (which.status !== 0 || !found) return undefined;
+    const version = spawnSync(found, ["version"], {
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).stdout;
+    const parts = /v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+    if (!parts) return undefined;
+    for (let i = 0; i < 3; i++)
+        if (parts[i] !== FLOOR[i]) return parts[i] > FLOOR[i] ? path.dirname(found) : undefined;
+    return path.dirname(found);
 }
 
 /** Edits the revocations file as a reviewer would, keeping its comments. */
@@ -40,43 +41,17 @@ function editRevocations(file: string, edit: (doc: ReturnType<typeof parseDocume
     fs.writeFileSync(file, doc.toString());
 }
 
-function who(inputs: Record<string, unknown> | undefined): string {
-    const parts: string[] = [];
-    for (const key of ["userIds", "userLogins", "groupIds"]) {
-        const list = (inputs?.[key] as string[] | undefined) ?? [];
-        if (list.length) parts.push(`${key}: ${list.join(", ")}`);
-    }
-    return parts.join("; ");
+/** Runs `pulumi <args>`, failing unless it exits 0, and prints what it printed. */
+async function pulumi(stack: CliStack, args: string[]): Promise<void> {
+    const result = await stack.run(args);
+    show(result.raw);
+    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}`);
 }
 
-/** For an update, only what changed: added and removed principals, and the reason. */
-function changes(s: Step): string {
-    const parts: string[] = [];
-    for (const key of ["userIds", "userLogins", "groupIds"]) {
-        const before = new Set((s.previous?.[key] as string[] | undefined) ?? []);
-        const after = (s.inputs?.[key] as string[] | undefined) ?? [];
-        const added = after.filter((v) => !before.has(v));
-        const removed = [...before].filter((v) => !after.includes(v));
-        if (added.length) parts.push(`+ ${key}: ${added.join(", ")}`);
-        if (removed.length) parts.push(`- ${key}: ${removed.join(", ")}`);
-    }
-    if (s.previous?.reason !== s.inputs?.reason)
-        parts.push(`reason: "${String(s.previous?.reason)}" -> "${String(s.inputs?.reason)}"`);
-    return parts.join("; ");
-}
-
-function printPlan(steps: Step[]): void {
-    for (const s of steps) {
-        const detail =
-            s.op === "delete"
-                ? "(nothing is sent to Box: a terminated session cannot be restored)"
-                : s.op === "update"
-                  ? changes(s)
-                  : who(s.inputs);
-        const extra = s.op === "replace" ? ` [replace: ${s.replaces?.join(", ")}]` : "";
-        console.log(`  ${s.op.padEnd(7)} ${s.name.padEnd(20)} ${detail}${extra}`);
-        if (s.error) console.log(`          error: ${s.error.message}`);
-    }
+/** The CLI's output, indented, without the progress lines a terminal would have overwritten. */
+function show(out: string): void {
+    const lines = out.split("\n").filter((l) => !/^@ /.test(l) && l.trim() !== "");
+    console.log(lines.map((l) => `  | ${l}`).join("\n"));
 }
 
 function printBoxReceived(box: BoxEmulator, since: number): void {
@@ -97,9 +72,10 @@ async function step(title: string, box: BoxEmulator, run: () => Promise<void>): 
 }
 
 async function main(): Promise<void> {
+    const onPath = pulumiOnPath();
+    const bin = onPath ?? (await ensurePulumiCli());
     const box = await startBoxEmulator();
-    const host = await ProviderHost.start({ cwd: ROOT, project: PROJECT });
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "box-demo-"));
+    const work = workDir("demo");
     const file = path.join(work, "revocations.yaml");
     fs.copyFileSync(SAMPLE, file);
     try {
@@ -107,36 +83,32 @@ async function main(): Promise<void> {
         console.log(
             `Local Box emulator: ${box.baseUrl}. Program: index.ts (root Pulumi.yaml) on ${path.relative(ROOT, SAMPLE)}.`,
         );
-        // As `pulumi config set --secret box:accessToken ...` would provide it.
-        await host.configure({ "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl }, [
-            "box:accessToken",
-        ]);
-        const engine = new MiniEngine(host, PROJECT);
+        console.log(
+            `pulumi: ${onPath ? `${bin}/pulumi (from PATH)` : "the pinned build in pulumi-cli/bin"}.`,
+        );
+        const stack = await CliStack.init(sourceProject(work), work, {}, bin);
+        await stack.config("revocationsFile", file);
+        await stack.config("box:baseUrl", box.baseUrl);
+        await stack.config("box:accessToken", box.accessToken, true);
 
         await step(
-            "1. pulumi preview (a pull request adds the revocations file): who would be cut off",
+            "1. pulumi preview --diff (a pull request adds the revocations file): who would be cut off",
+            box,
+            async () => pulumi(stack, ["preview", "--diff"]),
+        );
+        await step("2. pulumi up: the first deployment", box, async () => pulumi(stack, ["up", "--yes"]));
+        await step(
+            "3. Edit: one more contractor is added to contractor-wave-3; pulumi up --diff",
             box,
             async () => {
-                printPlan(await engine.preview(await runProgram(file, box)));
+                editRevocations(file, (doc) =>
+                    doc.addIn(["revocations", 1, "userLogins"], "r.okafor@agency.example"),
+                );
+                await pulumi(stack, ["up", "--yes", "--diff"]);
             },
         );
-
-        await step("2. pulumi up: the first deployment", box, async () => {
-            const steps = await engine.up(await runProgram(file, box));
-            printPlan(steps);
-            for (const s of steps)
-                if (s.outputs) console.log(`  ${s.name}: message "${String(s.outputs.message)}"`);
-        });
-
-        await step("3. Edit: one more contractor is added to contractor-wave-3; pulumi up", box, async () => {
-            editRevocations(file, (doc) =>
-                doc.addIn(["revocations", 1, "userLogins"], "r.okafor@agency.example"),
-            );
-            printPlan((await engine.up(await runProgram(file, box))).filter((s) => s.op !== "same"));
-        });
-
         await step(
-            "4. Edit: the reason of offboard-jdoe gets the final HR ticket; pulumi up",
+            "4. Edit: the reason of offboard-jdoe gets the final HR ticket; pulumi up --diff",
             box,
             async () => {
                 editRevocations(file, (doc) =>
@@ -145,25 +117,19 @@ async function main(): Promise<void> {
                         "HR-4412: last day 2026-11-30, exit interview done (HR-4420)",
                     ),
                 );
-                printPlan((await engine.up(await runProgram(file, box))).filter((s) => s.op !== "same"));
+                await pulumi(stack, ["up", "--yes", "--diff"]);
             },
         );
-
-        await step("5. pulumi refresh --expect-no-changes", box, async () => {
-            const changed = await engine.refresh();
-            console.log(`  ${changed.length === 0 ? "no changes" : `changed: ${changed.join(", ")}`}`);
-            if (changed.length) throw new Error("refresh reported changes");
-        });
-
-        await step("6. pulumi destroy", box, async () => {
-            printPlan(await engine.destroy());
-        });
-
-        const secretsSeen = host.output.includes(box.accessToken);
-        console.log(
-            `\nThe provider host printed ${secretsSeen ? "THE TOKEN (a bug)" : "no token"}; state holds no credential.`,
+        await step("5. pulumi refresh --expect-no-changes", box, async () =>
+            pulumi(stack, ["refresh", "--yes", "--expect-no-changes"]),
         );
-        if (secretsSeen) throw new Error("token leaked into the provider host's output");
+        await step("6. pulumi destroy", box, async () => pulumi(stack, ["destroy", "--yes"]));
+
+        const leaked = (stack.transcript.join("\n") + stack.filesText()).includes(box.accessToken);
+        console.log(
+            `\nThe CLI printed ${leaked ? "THE TOKEN (a bug)" : "no token"}, and no state file holds it.`,
+        );
+        if (leaked) throw new Error("the token leaked into the CLI's output or state");
         console.log(
             [
                 "",
@@ -175,9 +141,7 @@ async function main(): Promise<void> {
             ].join("\n"),
         );
     } finally {
-        await host.stop();
         await box.close();
-        fs.rmSync(work, { recursive: true, force: true });
     }
 }
 

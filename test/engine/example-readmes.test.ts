@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, workDir } from "./cli-stack";
+import { CliStack, installedExample, workDir } from "../../harness/cli-stack";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";

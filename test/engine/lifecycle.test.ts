@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, sourceProject, workDir } from "./cli-stack";
+import { CliStack, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
 
 const ROOT = path.join(__dirname, "..", "..");
 const SAMPLE = path.join(ROOT, "examples", "gitops", "revocations.yaml");

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, sourceProject, workDir } from "./cli-stack";
+import { CliStack, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TOKEN = "e2e-partial-canary-token-8d2f61b0";

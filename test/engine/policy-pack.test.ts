@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, sourceProject, workDir } from "./cli-stack";
+import { CliStack, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
 
 const TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 const MODES = [

@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { installPackedPackage } from "../../harness/capture";
+import { installPackedPackage } from "./capture";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..");
 /** Where `npm run pulumi -- --build-only` puts the pinned CLI. */
 export const PULUMI_BIN = path.join(ROOT, "pulumi-cli", "bin");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -22,6 +22,8 @@ export interface CliResult {
     code: number | null;
     /** stdout and stderr as printed, normalized by {@link normalize}. */
     text: string;
+    /** stdout and stderr as printed (only carriage returns removed): what a person would read. */
+    raw: string;
 }
 
 /** Removes what differs between runs of the same step: colours, durations, carriage returns. */
@@ -56,6 +58,8 @@ export class CliStack {
         readonly dir: string,
         private readonly work: string,
         private readonly extraEnv: Record<string, string>,
+        /** The directory holding the `pulumi` this stack runs (the pinned build by default). */
+        readonly binDir: string,
     ) {}
 
     /** The project's name, as its Pulumi.yaml gives it. */
@@ -64,8 +68,13 @@ export class CliStack {
     }
 
     /** Creates stack `dev` of the project in `dir` (which the caller prepared). */
-    static async init(dir: string, work: string, env: Record<string, string> = {}): Promise<CliStack> {
-        const stack = new CliStack(dir, work, env);
+    static async init(
+        dir: string,
+        work: string,
+        env: Record<string, string> = {},
+        binDir: string = PULUMI_BIN,
+    ): Promise<CliStack> {
+        const stack = new CliStack(dir, work, env, binDir);
         fs.mkdirSync(path.join(work, "backend"), { recursive: true });
         const init = await stack.run(["stack", "init", "dev"]);
         if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.text}`);
@@ -80,7 +89,7 @@ export class CliStack {
         }
         return {
             ...env,
-            PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH ?? ""}`,
+            PATH: `${this.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
             PULUMI_HOME: path.join(this.work, "home"),
             PULUMI_BACKEND_URL: `file://${path.join(this.work, "backend")}`,
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
@@ -102,7 +111,7 @@ export class CliStack {
         const timeoutMs = options.timeoutMs ?? 240_000;
         return new Promise((resolve, reject) => {
             const child = spawn(
-                path.join(PULUMI_BIN, "pulumi"),
+                path.join(this.binDir, "pulumi"),
                 [...args, "--non-interactive", "--color=never"],
                 {
                     cwd: this.dir,
@@ -131,7 +140,7 @@ export class CliStack {
                         ? [...args.slice(0, -1), "[secret]"]
                         : args;
                 this.transcript.push(`$ pulumi ${shown.join(" ")}\n${text}`);
-                resolve({ code, text });
+                resolve({ code, text, raw: out.replace(/\r/g, "") });
             });
         });
     }
