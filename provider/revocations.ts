@@ -86,7 +86,9 @@ export function parseRevocations(text: string, source: string): Revocation[] {
         } else {
             seen.add(name);
         }
-        if (typeof entry.reason !== "string" || entry.reason.trim() === "")
+        if (typeof entry.reason === "number" || typeof entry.reason === "boolean")
+            problems.push(`${where}.reason must be text: quote it ("${String(entry.reason)}")`);
+        else if (typeof entry.reason !== "string" || entry.reason.trim() === "")
             problems.push(`${where}.reason is required: a ticket or who asked`);
         const lists: Pick<Revocation, "userIds" | "userLogins" | "groupIds"> = {};
         for (const key of LISTS) {

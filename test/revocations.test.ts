@@ -112,6 +112,27 @@ describe("revocations file loader and its JSON Schema", () => {
         }
     });
 
+    it("the schema compiles under Ajv's strict mode, and its $id is where the file is served", () => {
+        expect(() => new Ajv2020({ strict: true }).compile(schema)).to.not.throw();
+        expect((schema as { $id: string }).$id).to.equal(
+            "https://unpkg.com/pulumi-box-session-termination/schema/revocations.schema.json",
+        );
+    });
+
+    it("an unquoted number as reason is reported as needing quotes, not as missing", () => {
+        const [problem] = problemsOf(`revocations:\n  - name: a\n    reason: 4412\n    userIds: ["1"]`);
+        expect(problem).to.match(/revocations\[0\]\.reason must be text: quote it \("4412"\)/);
+    });
+
+    it("the gitops README's $schema line points where a copied project has the schema", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "examples", "gitops", "README.md"), "utf8");
+        const line = /yaml-language-server: \$schema=(\S+)/.exec(readme)?.[1];
+        expect(line).to.equal("./node_modules/pulumi-box-session-termination/schema/revocations.schema.json");
+        expect(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).files).to.include(
+            "schema/revocations.schema.json",
+        );
+    });
+
     it("the sample file in examples/gitops is valid under both", () => {
         const file = path.join(ROOT, "examples", "gitops", "revocations.yaml");
         expect(loadRevocations(file).map((r) => r.name)).to.deep.equal([
