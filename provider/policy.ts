@@ -106,9 +106,8 @@ export function reasonPolicy(options: ReasonPolicyOptions = {}): ResourceValidat
             if (problem === "missing")
                 report(`reason is required${o.pattern ? `, matching /${o.pattern}/` : ""}`);
             if (problem === "mismatch")
-                report(
-                    `reason ${JSON.stringify(String(props.reason).slice(0, 80))} does not match /${o.pattern}/`,
-                );
+                // Never the value: a reason may be a secret, and preview prints every violation.
+                report(`reason does not match /${o.pattern}/`);
         }),
     };
 }

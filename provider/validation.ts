@@ -71,6 +71,13 @@ export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
 }
 
+/** What kind of value this is, without any of its content. */
+function describeType(value: unknown): string {
+    if (Array.isArray(value)) return "a list";
+    if (typeof value === "object") return "an object";
+    return `a ${typeof value}`;
+}
+
 function describeValue(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
@@ -266,14 +273,14 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
     const reason = source.reason;
     if (reason !== undefined && reason !== null) {
         if (typeof reason === "string") inputs.reason = reason;
-        else failures.push({ property: "reason", reason: `must be a string, got ${describeValue(reason)}` });
+        // Reason and triggers may hold secrets, and preview prints failures: name the type, not the value.
+        else failures.push({ property: "reason", reason: `must be a string, got ${describeType(reason)}` });
     }
 
     const triggers = source.triggers;
     if (triggers !== undefined && triggers !== null) {
         if (Array.isArray(triggers) || isUnknown(triggers)) inputs.triggers = triggers as unknown[];
-        else
-            failures.push({ property: "triggers", reason: `must be a list, got ${describeValue(triggers)}` });
+        else failures.push({ property: "triggers", reason: `must be a list, got ${describeType(triggers)}` });
     }
 
     const listFailed = failures.some((f) => PRINCIPAL_KINDS.some((k) => f.property.startsWith(k)));

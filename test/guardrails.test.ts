@@ -181,7 +181,7 @@ for (const mode of CAPTURE_MODES) {
             expect(cleanup.failures).to.deep.equal([
                 {
                     property: "",
-                    reason: 'reason: "cleanup" does not match: box:reasonPattern (stack config) asks for a reason matching /^SEC-[0-9]+/',
+                    reason: "reason: does not match: box:reasonPattern (stack config) asks for a reason matching /^SEC-[0-9]+/",
                 },
             ]);
             const missing = await check({}, { userIds: ["5"] });

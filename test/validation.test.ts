@@ -95,6 +95,15 @@ describe("check: validation and normalization (pure)", () => {
         );
     });
 
+    it("names the type of a wrong reason or triggers, never the value (either may be a secret)", () => {
+        const canary = "s3cr3t-reason-canary";
+        const { failures } = checkInputs({ userIds: ["1"], reason: { text: canary }, triggers: canary });
+        expect(failures).to.deep.equal([
+            { property: "reason", reason: "must be a string, got an object" },
+            { property: "triggers", reason: "must be a list, got a string" },
+        ]);
+    });
+
     it("accepts values not yet known in preview, as whole lists or as entries, and never reports them", () => {
         expect(checkInputs({ userIds: UNKNOWN }).failures).to.deep.equal([]);
         expect(
