@@ -70,13 +70,17 @@ describe("retry policy (pure)", () => {
             waitMs: 5000,
             why: "HTTP 503 (retry-after)",
         });
-        expect(decideRetry({ status: 500, headers: { "Retry-After": "2" } }, 1, policy, ctx)).to.deep.include({
-            waitMs: 2000,
-        });
+        expect(decideRetry({ status: 500, headers: { "Retry-After": "2" } }, 1, policy, ctx)).to.deep.include(
+            {
+                waitMs: 2000,
+            },
+        );
         // A retry-after shorter than the backoff does not hurry a retry that Box's trouble calls for.
-        expect(decideRetry({ status: 503, headers: { "retry-after": "0" } }, 3, policy, ctx)).to.deep.include({
-            waitMs: backoffDelayMs(3, policy, ctx.random),
-        });
+        expect(decideRetry({ status: 503, headers: { "retry-after": "0" } }, 3, policy, ctx)).to.deep.include(
+            {
+                waitMs: backoffDelayMs(3, policy, ctx.random),
+            },
+        );
     });
 
     it("refreshes a refreshable token once on 401, never a static one", () => {
