@@ -48,7 +48,7 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
         expect(await violations(any, { userIds: ["1"], reason: "cleanup" })).to.deep.equal([]);
         const ticket = reasonPolicy({ pattern: "^SEC-[0-9]+" });
         expect(await violations(ticket, { reason: "cleanup" })).to.deep.equal([
-            'reason does not match /^SEC-[0-9]+/',
+            "reason does not match /^SEC-[0-9]+/",
         ]);
         expect(await violations(ticket, { reason: "SEC-1" })).to.deep.equal([]);
         expect(await violations(ticket, { reason: UNKNOWN })).to.deep.equal([]);
@@ -147,7 +147,7 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
             (await Promise.all(policies.map((p) => violations(p, props)))).flat();
         expect(await all({ userLogins: ["leaver@example.com"], reason: "HR-4412" })).to.deep.equal([]);
         expect(await all({ userLogins: ["Breakglass@Example.com"], reason: "cleanup" })).to.deep.equal([
-            'reason does not match /^(HR|SEC)-[0-9]+/',
+            "reason does not match /^(HR|SEC)-[0-9]+/",
             'userLogins[0] "Breakglass@Example.com" is protected and may not be cut off',
         ]);
     });
