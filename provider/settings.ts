@@ -248,6 +248,24 @@ function credentialsFromConfig(config: RawSettings): boolean {
  * either way sends a credential, or a real termination, somewhere the user did not mean. Plain http
  * is refused for any host but loopback, before anything is sent.
  */
+/**
+ * An origin as an error may show it: scheme, host, port and path, never a `user:password@`, query or
+ * fragment (which can carry credentials); "a value that is not a URL" when it does not parse.
+ */
+function quoteOrigin(raw: string): string {
+    try {
+        const url = new URL(raw);
+        const hidden =
+            url.username || url.password || url.search || url.hash
+                ? " (credentials and query not shown)"
+                : "";
+        const path = url.pathname === "/" ? "" : url.pathname;
+        return `"${url.protocol}//${url.host}${path}"${hidden}`;
+    } catch {
+        return "a value that is not a URL";
+    }
+}
+
 export function resolveOrigin(config: RawSettings, env: Record<string, string | undefined>): ResolvedOrigin {
     const fromConfig = credentialsFromConfig(config);
     const inConfig = config.baseUrl !== undefined && config.baseUrl !== "" ? config.baseUrl : undefined;
@@ -261,7 +279,7 @@ export function resolveOrigin(config: RawSettings, env: Record<string, string | 
             ? ["stack config", "BOX_BASE_URL (environment)"]
             : ["the environment", "box:baseUrl (stack config)"];
         throw new BoxSettingsError(
-            `${otherKey} is set to "${other}", but the credentials come from ${credSource}: the API origin must come from the same source as the credentials. ` +
+            `${otherKey} is set to ${quoteOrigin(other)}, but the credentials come from ${credSource}: the API origin must come from the same source as the credentials. ` +
                 (fromConfig
                     ? `Set box:baseUrl in stack config, or unset BOX_BASE_URL to use ${BOX_ORIGIN}.`
                     : `Set BOX_BASE_URL in the environment, or remove box:baseUrl from stack config, or move the credentials into stack config.`),
@@ -273,11 +291,11 @@ export function resolveOrigin(config: RawSettings, env: Record<string, string | 
         parsed = new URL(rawUrl);
     } catch {
         throw new BoxSettingsError(
-            `${where("baseUrl")} must be an http(s) URL such as ${BOX_ORIGIN}, got "${rawUrl}"`,
+            `${where("baseUrl")} must be an http(s) URL such as ${BOX_ORIGIN}, and is not a URL`,
         );
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-        throw new BoxSettingsError(`${where("baseUrl")} must be an http(s) URL, got "${rawUrl}"`);
+        throw new BoxSettingsError(`${where("baseUrl")} must be an http(s) URL, got ${quoteOrigin(rawUrl)}`);
     }
     if (parsed.username || parsed.password || parsed.search || parsed.hash) {
         throw new BoxSettingsError(
@@ -286,7 +304,7 @@ export function resolveOrigin(config: RawSettings, env: Record<string, string | 
     }
     if (parsed.protocol === "http:" && !isLoopback(parsed.hostname)) {
         throw new BoxSettingsError(
-            `${where("baseUrl")} is "${rawUrl}": plain http is allowed only for loopback (127.0.0.1, ::1, localhost). ` +
+            `${where("baseUrl")} is ${quoteOrigin(rawUrl)}: plain http is allowed only for loopback (127.0.0.1, ::1, localhost). ` +
                 `Use https:// so that credentials and the list of people travel encrypted.`,
         );
     }
@@ -531,6 +549,13 @@ export function resolveCredentials(
         let source = where("jwtConfig");
         if (!text && jwtPath) {
             source = `the JWT config file named by ${where("jwtConfigPath")}`;
+            // A path is quoted, since the reader needs it; anything else may be the config (and its key) itself.
+            if (!/^[^{}"\n\r]{1,512}$/.test(jwtPath)) {
+                throw new BoxSettingsError(
+                    `${where("jwtConfigPath")} looks like the JSON config itself, not a path to it: ` +
+                        `put the JSON in ${where("jwtConfig")} (a secret), or a file's path here`,
+                );
+            }
             try {
                 text = readFile(jwtPath);
             } catch (err) {

@@ -204,6 +204,41 @@ describe("settings (pure)", () => {
         expect(() => parseJwtAppConfig("{not json", "box:jwtConfig")).to.throw(/not valid JSON/);
     });
 
+    it("never quotes a setting value that may hold a secret: JWT JSON in the path setting, a URL with a password", () => {
+        const canary = "CANARY-pw-9f2c";
+        const message = (run: () => unknown): string => {
+            try {
+                run();
+            } catch (e) {
+                return (e as Error).message;
+            }
+            throw new Error("expected a settings error");
+        };
+        const jwtJson = JSON.stringify({
+            boxAppSettings: { clientSecret: canary, appAuth: { privateKey: canary } },
+        });
+        const path = message(() => resolveCredentials({}, { BOX_JWT_CONFIG_PATH: jwtJson }, noFile));
+        expect(path)
+            .to.include("BOX_JWT_CONFIG_PATH")
+            .and.match(/looks like the JSON config itself/);
+        expect(path).to.not.include(canary);
+        // A real path is still named: it is what the reader needs to fix it.
+        expect(
+            message(() => resolveCredentials({}, { BOX_JWT_CONFIG_PATH: "/etc/box/app.json" }, noFile)),
+        ).to.include("/etc/box/app.json");
+        const urls = [
+            `http://admin:${canary}@box.example.com`,
+            `ftp://admin:${canary}@box.example.com`,
+            `not a url admin:${canary}@`,
+        ];
+        for (const url of urls) {
+            const own = message(() => resolveOrigin({}, { BOX_ACCESS_TOKEN: "t", BOX_BASE_URL: url }));
+            expect(own, url).to.include("BOX_BASE_URL").and.not.include(canary);
+            const mixed = message(() => resolveOrigin({ accessToken: "t" }, { BOX_BASE_URL: url }));
+            expect(mixed, url).to.include("BOX_BASE_URL").and.not.include(canary);
+        }
+    });
+
     it("documents every setting with key, variable and secrecy", () => {
         for (const s of SETTINGS) {
             expect(s.configKey).to.equal(`box:${s.name}`);
