@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { installPackedPackage } from "./capture";
+import { ensurePulumiCli } from "../scripts/pulumi-cli";
 
 const ROOT = path.join(__dirname, "..");
 /** Where `npm run pulumi -- --build-only` puts the pinned CLI. */
@@ -25,6 +26,18 @@ export interface CliResult {
     /** stdout and stderr as printed (only carriage returns removed): what a person would read. */
     raw: string;
 }
+
+/** Process groups of CLI commands still running: killed if this process exits first (an interrupted test). */
+const running = new Set<number>();
+process.once("exit", () => {
+    for (const pid of running) {
+        try {
+            process.kill(-pid, "SIGKILL");
+        } catch {
+            // Already gone.
+        }
+    }
+});
 
 /** Removes what differs between runs of the same step: colours, durations, carriage returns. */
 export function normalize(text: string): string {
@@ -74,6 +87,8 @@ export class CliStack {
         env: Record<string, string> = {},
         binDir: string = PULUMI_BIN,
     ): Promise<CliStack> {
+        // The pinned build, rebuilt first if its sources changed since (a no-op after `npm test` built it).
+        if (binDir === PULUMI_BIN) await ensurePulumiCli();
         const stack = new CliStack(dir, work, env, binDir);
         fs.mkdirSync(path.join(work, "backend"), { recursive: true });
         const init = await stack.run(["stack", "init", "dev"]);
@@ -120,6 +135,7 @@ export class CliStack {
                     detached: true,
                 },
             );
+            running.add(child.pid!);
             let out = "";
             child.stdout.on("data", (d: Buffer) => (out += d.toString()));
             child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -133,6 +149,7 @@ export class CliStack {
             }, timeoutMs);
             child.on("error", reject);
             child.on("close", (code) => {
+                running.delete(child.pid!);
                 clearTimeout(timer);
                 const text = normalize(out);
                 const shown =

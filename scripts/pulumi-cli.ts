@@ -33,7 +33,10 @@ function goVersion(): string | undefined {
 /** What the build depends on: when it changes, the binaries are rebuilt. */
 function fingerprint(go: string): string {
     const hash = createHash("sha256").update(go);
-    for (const file of ["go.mod", "go.sum", "pulumi-language-nodejs/main.go"]) {
+    const host = fs
+        .readdirSync(path.join(MODULE_DIR, "pulumi-language-nodejs"))
+        .map((f) => `pulumi-language-nodejs/${f}`);
+    for (const file of ["go.mod", "go.sum", ...host.sort()]) {
         hash.update(file).update(fs.readFileSync(path.join(MODULE_DIR, file)));
     }
     return hash.digest("hex");
@@ -146,6 +149,10 @@ async function main(): Promise<void> {
         stdio: "inherit",
         env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` },
     });
+    // Ctrl-C reaches pulumi from the terminal too; this wrapper stays until pulumi has finished
+    // cancelling (a second Ctrl-C is then pulumi's to act on), and passes on a kill's SIGTERM.
+    process.on("SIGINT", () => undefined);
+    process.on("SIGTERM", () => child.kill("SIGTERM"));
     child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

@@ -38,10 +38,31 @@ describe("the packed npm package, installed into an empty project", function () 
         pkg = await installPackedPackage();
     });
 
-    it("ships compiled JavaScript, declarations, README and LICENSE only", () => {
+    it("every relative link in the README and the shipped docs resolves to a file the tarball ships", () => {
+        const shipped = new Set(pkg.files);
+        const isShipped = (target: string) =>
+            shipped.has(target) || pkg.files.some((f) => f.startsWith(`${target.replace(/\/$/, "")}/`));
+        const broken: string[] = [];
+        for (const doc of pkg.files.filter((f) => f.endsWith(".md") && !f.includes("examples/"))) {
+            const text = fs.readFileSync(
+                path.join(pkg.project, "node_modules", "pulumi-box-session-termination", doc),
+                "utf8",
+            );
+            for (const [, link] of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+                if (/^[a-z]+:/.test(link)) continue;
+                const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc), link));
+                if (!isShipped(target)) broken.push(`${doc}: ${link}`);
+            }
+        }
+        expect(broken).to.deep.equal([]);
+    });
+
+    it("ships compiled JavaScript, declarations, docs, examples, README and LICENSE only", () => {
         const unexpected = pkg.files.filter(
             (f) =>
                 !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
+                !/^docs\/[\w-]+\.md$/.test(f) &&
+                !/^examples\/[\w-]+\/([\w-]+\.(ts|md|yaml|json)|\.github\/workflows\/[\w-]+\.yml)$/.test(f) &&
                 !["README.md", "LICENSE", "package.json", "schema/revocations.schema.json"].includes(f),
         );
         expect(unexpected).to.deep.equal([]);

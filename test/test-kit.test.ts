@@ -3,8 +3,9 @@
  * used from the packed package installed into an empty project, exactly as documented.
  */
 import { expect } from "chai";
-import { execFileSync, spawn } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { installPackedPackage, type InstalledPackage } from "../harness/capture";
 import { parseCliOptions, parseDirectory } from "../provider/testing/cli-options";
@@ -189,5 +190,23 @@ describe("from npm: the test kit and the emulator command in an empty project", 
         expect(() => parseCliOptions(["--bogus"])).to.throw(/unknown option "--bogus"/);
         expect(parseDirectory('{"userIds":["1"]}', "d.json")).to.deep.equal({ userIds: ["1"] });
         expect(() => parseDirectory('{"users":[]}', "d.json")).to.throw(/d\.json: users is not one of/);
+    });
+
+    it("the emulator command's --directory errors name the flag, for a missing file and a bad one", function () {
+        this.timeout(60_000);
+        const cli = path.join(__dirname, "..", "provider", "testing", "cli.ts");
+        const run = (file: string) =>
+            spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), cli, "--directory", file], {
+                encoding: "utf8",
+                timeout: 50_000,
+            });
+        const missing = run("/nonexistent/directory.json");
+        expect(missing.status).to.equal(2);
+        expect(missing.stderr).to.include("--directory /nonexistent/directory.json: cannot read it (ENOENT)");
+        const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dir-")), "d.json");
+        fs.writeFileSync(bad, '{"users": []}');
+        expect(run(bad).stderr).to.include(
+            `--directory ${bad}: users is not one of userIds, userLogins, groupIds`,
+        );
     });
 });

@@ -7,6 +7,19 @@ import * as fs from "fs";
 import { createTestJwtApp, startBoxEmulator, type EmulatorApp } from "./emulator";
 import { parseCliOptions, parseDirectory, USAGE } from "./cli-options";
 
+/** The `--directory` file, every problem named with the flag and the file. */
+function readDirectory(file: string): ReturnType<typeof parseDirectory> {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+        throw new Error(
+            `--directory ${file}: cannot read it (${(err as { code?: string }).code ?? "read error"})`,
+        );
+    }
+    return parseDirectory(text, `--directory ${file}`);
+}
+
 async function main(): Promise<void> {
     const options = parseCliOptions(process.argv.slice(2));
     if (options.help) {
@@ -49,9 +62,7 @@ async function main(): Promise<void> {
             `  pulumi config set box:jwtConfigPath ${options.jwtConfigFile}`,
         );
     }
-    const directory = options.directoryFile
-        ? parseDirectory(fs.readFileSync(options.directoryFile, "utf8"), options.directoryFile)
-        : undefined;
+    const directory = options.directoryFile ? readDirectory(options.directoryFile) : undefined;
     const emulator = await startBoxEmulator({
         port: options.port,
         accessTokens: options.token ? [options.token] : undefined,

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,7 +29,6 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 
-	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
@@ -37,6 +37,9 @@ import (
 
 // Exit status with which @pulumi/pulumi's run says it already showed the user an actionable message.
 const exitedAfterUserMessage = 32
+
+// How often the host checks that the engine is still there (Pulumi's own host: every 5 minutes).
+const engineCheckInterval = 2 * time.Second
 
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
@@ -58,10 +61,24 @@ func main() {
 	if args := flag.Args(); len(args) > 0 {
 		engineAddress = args[0]
 	}
-	ctx, stop := context.WithCancel(context.Background())
+	// Everything this host starts ends with it: on a signal, or when the engine is gone (a killed
+	// `pulumi` must not leave a host, or the program it runs, behind).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if engineAddress != "" {
+		if err := rpcutil.Healthcheck(ctx, engineAddress, engineCheckInterval, stop); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: cannot watch the engine: %v\n", err)
+			os.Exit(1)
+		}
+	}
 	h := &host{engineAddress: engineAddress, tracing: *tracing, cancel: ctx}
+	shutdown := make(chan bool, 1)
+	go func() {
+		<-ctx.Done()
+		shutdown <- true
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: shutdown,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
 			return nil
@@ -118,11 +135,12 @@ func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.About
 	return &pulumirpc.AboutResponse{Executable: "node", Version: strings.TrimSpace(string(out))}, nil
 }
 
-// The program's dependencies are the user's to install (npm ci); `pulumi install` has nothing to add.
+// Installing is the user's (npm ci): saying so beats a `pulumi install` that succeeds doing nothing.
 func (h *host) InstallDependencies(
-	*pulumirpc.InstallDependenciesRequest, grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+	req *pulumirpc.InstallDependenciesRequest, _ grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
 ) error {
-	return nil
+	return fmt.Errorf("this build's pulumi-language-nodejs does not install dependencies: run npm ci in %s",
+		req.GetInfo().GetProgramDirectory())
 }
 
 func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
@@ -222,7 +240,11 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 	secretJSON, _ := json.Marshal(secretKeys)
 
-	cmd := exec.CommandContext(ctx, "node", args...)
+	// The program ends when the engine's request does, or when this host is told to stop.
+	runCtx, cancelRun := context.WithCancel(h.cancel)
+	defer cancelRun()
+	context.AfterFunc(ctx, cancelRun)
+	cmd := exec.CommandContext(runCtx, "node", args...)
 	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
 	cmd.Env = append(cmd.Env, opts.env()...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
@@ -239,76 +261,4 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run node: %v", err)}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
-}
-
-// RunPlugin starts a policy pack (kind "analyzer") the way the engine expects since v3.221: the
-// pack's own @pulumi/pulumi `cmd/run-policy-pack`, behind sdk/v3's proxy, which first collects the
-// stack's configuration for it.
-func (h *host) RunPlugin(
-	req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
-) error {
-	if req.GetKind() != "analyzer" {
-		return fmt.Errorf("this pulumi-language-nodejs runs policy packs only, not %q plugins", req.GetKind())
-	}
-	ctx := server.Context()
-	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	info := req.GetInfo()
-	runPath, err := resolve("@pulumi/pulumi/cmd/run-policy-pack", info.GetProgramDirectory())
-	if err != nil {
-		return err
-	}
-	opts := parseOptions(info)
-	env := append(append([]string{}, req.GetEnv()...), opts.env()...)
-	proxy, stdout, err := sdk.NewPolicyProxy(ctx, stdout)
-	if err != nil {
-		return fmt.Errorf("could not start the policy pack proxy: %w", err)
-	}
-	stack, err := proxy.AwaitConfiguration(ctx)
-	if err != nil {
-		return fmt.Errorf("could not get the stack's configuration: %w", err)
-	}
-	if stack != nil {
-		addEnv := func(k, v string) {
-			if v != "" {
-				env = append(env, k+"="+v)
-			}
-		}
-		addEnv("PULUMI_NODEJS_ORGANIZATION", stack.GetOrganization())
-		addEnv("PULUMI_NODEJS_PROJECT", stack.GetProject())
-		addEnv("PULUMI_NODEJS_STACK", stack.GetStack())
-		addEnv("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(stack.GetDryRun()))
-		if stack.GetConfig() != nil {
-			cfg, err := json.Marshal(stack.GetConfig())
-			if err != nil {
-				return err
-			}
-			addEnv("PULUMI_CONFIG", string(cfg))
-		}
-	}
-	args := append(append([]string{runPath}, opts.nodeargs...), req.GetArgs()...)
-	args = append(args, info.GetProgramDirectory())
-	cmd := exec.CommandContext(ctx, "node", args...)
-	cmd.Dir = info.GetProgramDirectory()
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		proxy.Abort(err)
-		return fmt.Errorf("could not start node: %w", err)
-	}
-	// Attach proxies the engine's calls to the pack and returns when the pack's process ends.
-	if err := proxy.Attach(ctx, cmd); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			if status, ok := exit.Sys().(syscall.WaitStatus); ok && status.Signaled() {
-				return nil // the engine stops the pack when it is done with it
-			}
-			return fmt.Errorf("policy pack exited with non-zero exit code: %d", exit.ExitCode())
-		}
-		return err
-	}
-	return closer.Close()
 }
