@@ -23,6 +23,12 @@ function base64url(data: Buffer | string): string {
  * claims `iss` (client ID), `sub` and `box_sub_type` (the subject), `aud` (the token endpoint), a
  * unique `jti`, and `exp` 45 s after issue (Box allows at most 60; the margin absorbs slow requests).
  */
+/**
+ * The `aud` every JWT assertion names: Box checks it against its own token URL, so a gateway or proxy
+ * in front of Box (another origin) forwards an assertion Box still accepts.
+ */
+export const BOX_TOKEN_AUDIENCE = "https://api.box.com/oauth2/token";
+
 export function buildJwtAssertion(
     app: JwtAppSettings,
     subject: Subject,
@@ -193,12 +199,7 @@ class OAuthTokenSource implements TokenSource {
         const nowSeconds = Math.floor((this.options.now ?? Date.now)() / 1000);
         return {
             grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            assertion: buildJwtAssertion(
-                c.app,
-                c.subject,
-                `${this.options.baseUrl}/oauth2/token`,
-                nowSeconds,
-            ),
+            assertion: buildJwtAssertion(c.app, c.subject, BOX_TOKEN_AUDIENCE, nowSeconds),
             client_id: c.app.clientId,
             client_secret: c.app.clientSecret,
         };

@@ -171,7 +171,7 @@ describe("Box emulator under hostile requests", () => {
         iss: jwt.app.clientId,
         sub: jwt.app.enterpriseId,
         box_sub_type: "enterprise",
-        aud: `${box.baseUrl}/oauth2/token`,
+        aud: "https://api.box.com/oauth2/token",
         jti: crypto.randomBytes(16).toString("hex"),
         exp: Math.floor(Date.now() / 1000) + 30,
     });
@@ -193,6 +193,23 @@ describe("Box emulator under hostile requests", () => {
         }
         expect(box.requests.map((r) => r.path)).to.deep.equal(["//:99999/", "/%zz", "*", `${USERS}x`]);
         await expectStillServing(box);
+    });
+
+    it("accepts a JWT whose aud is Box's token URL, whatever its own origin, and refuses its own URL as Box would", async () => {
+        const kid = settings.boxAppSettings.appAuth.publicKeyID;
+        const post = async (aud: string) => {
+            const res = await fetch(`${box.baseUrl}/oauth2/token`, {
+                method: "POST",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: tokenForm(signJwt({ alg: "RS256", kid }, { ...claims(), aud }, privateKey)),
+            });
+            return [res.status, ((await res.json()) as { error_description?: string }).error_description];
+        };
+        expect((await post("https://api.box.com/oauth2/token"))[0]).to.equal(200);
+        expect(await post(`${box.baseUrl}/oauth2/token`)).to.deep.equal([
+            400,
+            "Please check the 'aud' claim.",
+        ]);
     });
 
     it("treats a JWT kid of constructor, __proto__ or toString as an unknown key, and keeps serving", async () => {
@@ -880,7 +897,7 @@ describe("Box emulator under arbitrary requests (property-based)", function () {
                               iss: jwt.app.clientId,
                               sub: jwt.app.enterpriseId,
                               box_sub_type: "enterprise",
-                              aud: `${box.baseUrl}/oauth2/token`,
+                              aud: "https://api.box.com/oauth2/token",
                               jti: crypto.randomBytes(16).toString("hex"),
                               exp: Math.floor(Date.now() / 1000) + 30,
                           }

@@ -13,9 +13,8 @@ function readDirectory(file: string): ReturnType<typeof parseDirectory> {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new Error(
-            `--directory ${file}: cannot read it (${(err as { code?: string }).code ?? "read error"})`,
-        );
+        const code = (err as { code?: string }).code ?? "read error";
+        throw new Error(`--directory ${file}: cannot read it (${code})`, { cause: err });
     }
     return parseDirectory(text, `--directory ${file}`);
 }

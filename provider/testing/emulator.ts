@@ -223,13 +223,11 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
     const accessTokens = options.accessTokens?.length
         ? options.accessTokens
         : [`emu_${crypto.randomBytes(16).toString("hex")}`];
-    let baseUrl = "";
     let directory = new Directory(options.directory);
     const tokens = new TokenService({
         accessTokens,
         apps: options.apps ?? [],
         ttlSeconds: options.tokenTtlSeconds ?? 3600,
-        audience: () => baseUrl,
     });
     const state: ServerState = {
         tokens,
@@ -290,7 +288,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
     });
     // A listening server's later errors (say, too many open files) fail connections, not the process.
     server.on("error", () => undefined);
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     return {
         baseUrl,

@@ -30,8 +30,6 @@ export interface TokenServiceOptions {
     apps: EmulatorApp[];
     /** Lifetime of issued tokens, in seconds. */
     ttlSeconds: number;
-    /** The URL a JWT's `aud` must name; a function because the port is known only once listening. */
-    audience: () => string;
 }
 
 /** What the token endpoint answered, and what the log may keep of the request. */
@@ -51,6 +49,9 @@ interface IssuedToken {
 
 /** The token endpoint's path: OAuth's endpoint, outside `/2.0`, as on `api.box.com`. */
 export const TOKEN_PATH = "/oauth2/token";
+
+/** What Box requires of a JWT assertion's `aud`: its token URL, whichever origin the request reached. */
+const BOX_TOKEN_AUDIENCE = "https://api.box.com/oauth2/token";
 
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -210,8 +211,8 @@ export class TokenService {
         }
         if (!valid) return "OpenSSL unable to verify data: signature does not match the public key";
         if (ownValue(claims, "iss") !== app.clientId) return "Please check the 'iss' claim.";
-        if (ownValue(claims, "aud") !== `${this.options.audience()}${TOKEN_PATH}`)
-            return "Please check the 'aud' claim.";
+        // Box wants its own token URL here, whatever origin (a proxy, a gateway) the request came through.
+        if (ownValue(claims, "aud") !== BOX_TOKEN_AUDIENCE) return "Please check the 'aud' claim.";
         const type = ownValue(claims, "box_sub_type");
         const id = ownValue(claims, "sub");
         if (typeof type !== "string" || typeof id !== "string" || !this.subjectAllowed(app, type, id)) {
