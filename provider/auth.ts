@@ -64,6 +64,16 @@ export function buildJwtAssertion(
             hint: "Check boxAppSettings.appAuth.privateKey and passphrase in the app config.",
         });
     }
+    if (key.asymmetricKeyType !== "rsa") {
+        // Node's own words for this ("invalid digest") say nothing a user can act on.
+        const type = String(key.asymmetricKeyType ?? "unknown").toUpperCase();
+        throw new BoxOAuthError({
+            status: 0,
+            error: "invalid_private_key",
+            description: `the JWT app's private key is ${/^[AEIOU]/.test(type) ? "an" : "a"} ${type} key; Box signs JWT assertions with RS256, which needs an RSA key`,
+            hint: "Generate the app's keypair in the Box Developer Console (it makes an RSA key), or add an RSA public key there.",
+        });
+    }
     const signature = crypto.sign("sha256", Buffer.from(signingInput), key);
     return `${signingInput}.${base64url(signature)}`;
 }

@@ -86,6 +86,27 @@ describe("authentication", () => {
         expectNoCanary(["wrong_CANARY_pass", "jwt_CANARY_pass_77aa", "PRIVATE KEY"], errorSurface(err));
     });
 
+    it("an ed25519 or EC key says what Box accepts instead of a raw 'invalid digest'", () => {
+        for (const type of ["ed25519", "ec"] as const) {
+            const { privateKey } =
+                type === "ec"
+                    ? crypto.generateKeyPairSync("ec", { namedCurve: "P-256" })
+                    : crypto.generateKeyPairSync("ed25519");
+            const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+            const app = {
+                ...parseJwtAppConfig(jwt.configJson, "test"),
+                privateKey: pem,
+                passphrase: undefined,
+            };
+            expect(() => buildJwtAssertion(app, { type: "enterprise", id: "1" }, "x", 1), type).to.throw(
+                BoxOAuthError,
+                new RegExp(
+                    `the JWT app's private key is an? ${type.toUpperCase()} key; Box signs JWT assertions with RS256, which needs an RSA key`,
+                ),
+            );
+        }
+    });
+
     it("Client Credentials Grant: form-encoded token request for the enterprise, then bearer calls", async () => {
         await configure(ccgConfig());
         await provider.create(inputs({ userIds: ["1"] }));
