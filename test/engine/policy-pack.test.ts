@@ -69,14 +69,20 @@ describe("pulumi preview --policy-pack examples/policy-pack", function () {
                 expect(box.requests.slice(since)).to.deep.equal([]);
             });
 
-            it("the stack's own guardrail refuses the same principal in preview, without the pack", async () => {
+            it("the stack's own guardrails refuse the same in preview, without the pack, as docs/review.md quotes", async () => {
                 await stack.config("box:protectedUserLogins", "breakglass@example.com");
+                await stack.config("box:reasonPattern", "^(HR|SEC)-[0-9]+");
                 const since = box.requests.length;
                 const preview = await stack.run(["preview"]);
                 expect(preview.code).to.not.equal(0);
                 expect(preview.text).to.include(
                     `error: ${TYPE} resource 'cleanup' has a problem: userLogins[0]: "BreakGlass@Example.com" is protected by box:protectedUserLogins (stack config): no resource of this stack may cut it off`,
                 );
+                // docs/review.md quotes this failure: it must be what the CLI prints, word for word.
+                const review = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "review.md"), "utf8");
+                const quoted = /`pulumi preview` prints `([^`]+)`/.exec(review)?.[1].replace(/\s+/g, " ");
+                expect(quoted).to.match(/^error: /);
+                expect(preview.text.replace(/\s+/g, " ")).to.include(quoted);
                 expect(box.requests.slice(since)).to.deep.equal([]);
             });
         });
