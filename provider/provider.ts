@@ -25,7 +25,8 @@ import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
 import { applyGuardrails } from "./guardrails";
 import { MAX_CHECK_FAILURES } from "./limits";
-import { resolveGuardrails, SETTINGS, type RawSettings } from "./settings";
+import { resolveGuardrails, resolveOrigin, SETTINGS, type RawSettings } from "./settings";
+import { BoxSettingsError } from "./errors";
 import { errorForHost } from "./host-limits";
 import { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
@@ -102,13 +103,31 @@ function recordOfOutcome(outcome: TerminationOutcome, startedAt: string): Termin
 }
 
 /**
+ * What is wrong with the API origin that can be seen without a credential (plain http off this
+ * machine; an origin from another source than credentials visible in preview), so that a pull
+ * request's preview shows it rather than the `up` after the merge. Nothing is sent either way.
+ */
+function originFailures(): CheckFailure[] {
+    try {
+        resolveOrigin(processState().config, process.env);
+        return [];
+    } catch (err) {
+        if (err instanceof BoxSettingsError) return [{ property: "", reason: err.message }];
+        throw err;
+    }
+}
+
+/**
  * A failure as the engine should print it: with the path inside the reason and no `property`. Given
  * a property, `pulumi preview` prints "property userLogins[0] value {<nil>} has a problem: ..." (it
  * looks the path up as a key, finds nothing) or, for `reason`, the value itself; without one it prints
  * "resource 'name' has a problem: userLogins[0]: ...", which is what a reviewer needs.
  */
 function forEngine(failure: CheckFailure): CheckFailure {
-    return { property: "", reason: `${failure.property}: ${failure.reason}` };
+    return {
+        property: "",
+        reason: failure.property ? `${failure.property}: ${failure.reason}` : failure.reason,
+    };
 }
 
 /**
@@ -146,7 +165,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
             // Guardrails first: they are what a reviewer must see. A list already cut to its bound stays as it is.
             const all =
                 failures.length > MAX_CHECK_FAILURES ? failures : boundFailures([...refused, ...failures]);
-            return { inputs: { ...inputs }, failures: all.map(forEngine) };
+            return { inputs: { ...inputs }, failures: [...originFailures(), ...all].map(forEngine) };
         });
     },
 

@@ -14,7 +14,7 @@ describeInHost(
     (suite) => {
         const program = () => suite.captured.register([{ name: "r", args: { userIds: ["1"] } }]);
 
-        it("stack-config credentials with BOX_BASE_URL in the environment: nothing is sent there, and the error names both sources", async () => {
+        it("stack-config credentials with BOX_BASE_URL in the environment: nothing is sent there, and check (so preview) names both sources", async () => {
             const host = await suite.startHost({ env: { BOX_BASE_URL: suite.box.baseUrl } });
             await host.configure(
                 {
@@ -25,11 +25,16 @@ describeInHost(
                 ["box:clientSecret"],
             );
             const engine = new MiniEngine(host);
-            const [step] = await engine.up(program());
-            expect(suite.box.requests).to.deep.equal([]);
-            expect(step.error?.message).to.match(
+            // check refuses it, so preview shows it too (test/engine/settings-preview.test.ts).
+            const [{ failures }] = await Promise.all(
+                program().map((r) => host.check(engine.urnOf(r), {}, r.inputs)),
+            );
+            expect(failures.map((f) => f.reason)).to.have.length(1);
+            expect(failures[0].reason).to.match(
                 /^BOX_BASE_URL \(environment\) is set to "http:\/\/127\.0\.0\.1:\d+", but the credentials come from stack config/,
             );
+            await engine.up(program()).catch((err: Error) => expect(err.message).to.include("check failed"));
+            expect(suite.box.requests).to.deep.equal([]);
             expect(engine.state.size).to.equal(0);
         });
 
@@ -51,7 +56,7 @@ describeInHost(
             expect(notices).to.have.length(1);
         });
 
-        it("box:baseUrl http://box.example.invalid is refused before any request, naming https", async () => {
+        it("box:baseUrl http://box.example.invalid is refused by check (so in preview), naming https", async () => {
             const host = await suite.startHost();
             await host.configure(
                 {
@@ -62,8 +67,11 @@ describeInHost(
                 },
                 ["box:clientSecret"],
             );
-            const [step] = await new MiniEngine(host).up(program());
-            expect(step.error?.message).to.match(
+            const engine = new MiniEngine(host);
+            const [reg] = program();
+            const { failures } = await host.check(engine.urnOf(reg), {}, reg.inputs);
+            expect(failures.map((f) => f.reason)).to.have.length(1);
+            expect(failures[0].reason).to.match(
                 /^box:baseUrl \/ BOX_BASE_URL is "http:\/\/box\.example\.invalid": plain http is allowed only for loopback .* Use https:\/\//,
             );
             expect(suite.box.requests).to.deep.equal([]);
