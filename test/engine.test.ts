@@ -79,7 +79,11 @@ for (const mode of CAPTURE_MODES)
                 {},
                 { ...reg.inputs, userIds: ["1", "x"], userLogins: ["nope"] },
             );
-            expect(bad.failures.map((f) => f.property)).to.deep.equal(["userIds[1]", "userLogins[0]"]);
+            // The path leads the reason: the engine prints reasons only (provider.ts, forEngine).
+            expect(bad.failures.map((f) => [f.property, f.reason.split(":")[0]])).to.deep.equal([
+                ["", "userIds[1]"],
+                ["", "userLogins[0]"],
+            ]);
 
             const preview = await host.check(
                 urn,

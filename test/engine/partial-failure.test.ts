@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
+import { installedExample, sourceProject } from "../../harness/cli-stack";
+import { useRevocationsStack } from "./revocations-stack";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TOKEN = "e2e-partial-canary-token-8d2f61b0";
@@ -26,33 +26,14 @@ const MODES = [
 for (const { mode, prepare, from } of MODES) {
     describe(`pulumi CLI, ${mode}: a partial failure`, function () {
         this.timeout(300_000);
-        let box: BoxEmulator;
-        let stack: CliStack;
-        let file: string;
 
-        before(async function () {
-            this.timeout(600_000);
-            box = await startBoxEmulator({ accessTokens: [TOKEN] });
-            const work = workDir("partial");
-            file = path.join(work, "revocations.yaml");
-            fs.copyFileSync(path.join(ROOT, "examples", "gitops", "revocations.yaml"), file);
-            stack = await CliStack.init(await prepare(work), work);
-            await stack.config("revocationsFile", file);
-            await stack.config("box:baseUrl", box.baseUrl);
-            await stack.config("box:accessToken", TOKEN, true);
-        });
-        after(async () => {
-            await box?.close();
-        });
-        afterEach(function () {
-            if (this.currentTest?.state === "failed") console.log(stack.transcript.join("\n"));
-        });
+        const suite = useRevocationsStack("partial", prepare, TOKEN);
 
         it("shows Box's status, code and request ID, and records only who was cut off", async () => {
-            box.enqueue({ path: "/2.0/groups/terminate_sessions", status: 403 });
-            const up = await stack.run(["up", "--yes"]);
+            suite.box.enqueue({ path: "/2.0/groups/terminate_sessions", status: 403 });
+            const up = await suite.stack.run(["up", "--yes"]);
             expect(up.code).to.not.equal(0);
-            const refused = box.requests.find((r) => r.path === "/2.0/groups/terminate_sessions");
+            const refused = suite.box.requests.find((r) => r.path === "/2.0/groups/terminate_sessions");
             const requestId = refused?.requestId ?? "";
             expect(requestId).to.match(/\S/);
             expect(up.text).to.include(`${TYPE} contractor-wave-3 **creating failed**`);
@@ -61,7 +42,7 @@ for (const { mode, prepare, from } of MODES) {
             expect(up.text).to.include(requestId);
             expect(up.text).to.include("11446498");
 
-            const state = await stack.terminations();
+            const state = await suite.stack.terminations();
             expect(state["offboard-jdoe"].outputs?.userIds).to.deep.equal(["22466421"]);
             const partial = state["contractor-wave-3"];
             expect(partial.outputs?.userLogins).to.deep.equal([
@@ -73,20 +54,20 @@ for (const { mode, prepare, from } of MODES) {
         });
 
         it("the next up sends exactly the group Box refused, and nothing else", async () => {
-            const since = box.requests.length;
-            const out = await stack.ok(["up", "--yes"]);
+            const since = suite.box.requests.length;
+            const out = await suite.stack.ok(["up", "--yes"]);
             expect(out).to.include(`~  ${TYPE} contractor-wave-3 updated (Ns)`);
-            expect(box.requests.slice(since).map((r) => `${r.path} ${JSON.stringify(r.body)}`)).to.deep.equal(
-                [`/2.0/groups/terminate_sessions {"group_ids":["11446498"]}`],
-            );
-            const partial = (await stack.terminations())["contractor-wave-3"];
+            expect(
+                suite.box.requests.slice(since).map((r) => `${r.path} ${JSON.stringify(r.body)}`),
+            ).to.deep.equal([`/2.0/groups/terminate_sessions {"group_ids":["11446498"]}`]);
+            const partial = (await suite.stack.terminations())["contractor-wave-3"];
             expect(partial.outputs?.groupIds).to.deep.equal(["11446498"]);
             expect(partial.initErrors ?? []).to.deep.equal([]);
         });
 
         it("two resources of one name fail with the engine's duplicate URN, and nothing is sent", async () => {
             // The revocations loader refuses a repeated name itself, so this program registers directly.
-            const program = path.join(stack.dir, "index.ts");
+            const program = path.join(suite.stack.dir, "index.ts");
             fs.rmSync(program);
             fs.writeFileSync(
                 program,
@@ -96,17 +77,17 @@ for (const { mode, prepare, from } of MODES) {
                     'new SessionTermination("twice", { userIds: ["2"], reason: "SEC-2" });',
                 ].join("\n"),
             );
-            const since = box.requests.length;
-            const preview = await stack.run(["preview"]);
+            const since = suite.box.requests.length;
+            const preview = await suite.stack.run(["preview"]);
             expect(preview.code).to.not.equal(0);
             expect(preview.text).to.include(
-                `error: Duplicate resource URN 'urn:pulumi:dev::${stack.project}::${TYPE}::twice'; try giving it a unique name`,
+                `error: Duplicate resource URN 'urn:pulumi:dev::${suite.stack.project}::${TYPE}::twice'; try giving it a unique name`,
             );
-            expect(box.requests.slice(since)).to.deep.equal([]);
+            expect(suite.box.requests.slice(since)).to.deep.equal([]);
         });
 
         it("leaves the token in no state file and nothing the CLI printed", () => {
-            expect(stack.transcript.join("\n") + stack.filesText()).to.not.include(TOKEN);
+            expect(suite.stack.transcript.join("\n") + suite.stack.filesText()).to.not.include(TOKEN);
         });
     });
 }
