@@ -5,8 +5,9 @@
  *
  * Each policy is a `ResourceValidationPolicy` that looks only at `SessionTermination` resources. Its
  * options can be set in code, or in the pack's policy config (`pulumi policy enable --config`), which
- * wins, except that protected principals from the config are added to the code's, never replace them. The rules are the same functions `check` uses (guardrails.ts), so a principal protected here
- * is protected in any case or Unicode form.
+ * wins, except that protected principals from the config are added to the code's, never replace them.
+ * The rules are the same functions `check` uses (guardrails.ts), so a principal protected here is
+ * protected in any case or Unicode form.
  *
  * This module imports only types from `@pulumi/policy`: it is an optional peer dependency, needed only
  * by policy packs.

@@ -183,8 +183,8 @@ export function crossesDeadline(
 
 /**
  * Decides the next step after a failed attempt. 429 waits what Box asked for (backoff if it did not
- * say); 5xx back off, and wait at least what a `retry-after` asks; network failures back off; a first 401 asks for a fresh token; other 4xx fail at once
- * because repeating them cannot succeed. A wait that would end after the deadline gives up at once,
+ * say); 5xx back off, and wait at least what a `retry-after` asks; network failures back off; a first
+ * 401 asks for a fresh token; other 4xx fail at once because repeating them cannot succeed. A wait that would end after the deadline gives up at once,
  * saying why: sleeping until then only to fail, or retrying before Box's `retry-after`, helps no one.
  */
 export function decideRetry(
