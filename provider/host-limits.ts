@@ -114,6 +114,27 @@ export function boundText(text: string, maxBytes: number): string {
 }
 
 /**
+ * Like {@link boundText}, but a cut keeps both ends: Box's errors end with the request ID and the
+ * endpoint, which a support case needs as much as the status at the start.
+ */
+export function boundTextKeepingEnds(text: string, maxBytes: number): string {
+    const safe = text.replace(LONE_SURROGATE, "\uFFFD");
+    if (messageHeaderBytes(safe) <= maxBytes) return safe;
+    const chars = Array.from(safe);
+    const tail: string[] = [];
+    let tailBytes = 0;
+    for (let i = chars.length - 1; i >= 0; i--) {
+        const size = messageHeaderBytes(chars[i]);
+        if (tailBytes + size > maxBytes * 0.4) break;
+        tail.unshift(chars[i]);
+        tailBytes += size;
+    }
+    const separator = " … ";
+    const headBytes = maxBytes - tailBytes - messageHeaderBytes(separator);
+    return `${boundText(chars.slice(0, chars.length - tail.length).join(""), headBytes)}${separator}${tail.join("")}`;
+}
+
+/**
  * The error to hand Pulumi's host for anything a lifecycle method throws: an `Error` whose trailers
  * fit. A partial result (an error carrying `id`) was sized when it was built (partial-failure.ts);
  * any other message is cut to fit, since Box's answer or a settings file can be of any length.

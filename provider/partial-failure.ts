@@ -11,7 +11,14 @@
  * Everything here must fit through the provider host's gRPC trailers (host-limits.ts); the report
  * steps down until it does, and never claims a recorded state it could not send.
  */
-import { boundText, fitsThroughHost, MAX_TRAILER_BYTES } from "./host-limits";
+import {
+    boundText,
+    boundTextKeepingEnds,
+    fitsThroughHost,
+    MAX_TRAILER_BYTES,
+    type HostErrorShape,
+} from "./host-limits";
+import { cutChars } from "./limits";
 import { initError } from "./errors";
 import type { RefusedPrincipal } from "./isolation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
@@ -121,14 +128,69 @@ interface Rung {
     refusedListed: number;
     /** Whether `requestIds` is recorded in full. */
     requestIds: boolean;
+    /** The most encoded bytes of the cause quoted (its start and end are kept). */
+    causeBytes: number;
+    /** The most characters of Box's acknowledgement recorded in `message`. */
+    messageChars: number;
 }
 const LADDER: readonly Rung[] = [
-    { provider: "real", listed: 20, refusedListed: 100, requestIds: true },
-    { provider: "stand-in", listed: 20, refusedListed: 100, requestIds: true },
-    { provider: "stand-in", listed: 3, refusedListed: 100, requestIds: true },
-    { provider: "stand-in", listed: 3, refusedListed: 100, requestIds: false },
-    { provider: "stand-in", listed: 3, refusedListed: 20, requestIds: false },
-    { provider: "stand-in", listed: 3, refusedListed: 3, requestIds: false },
+    {
+        provider: "real",
+        listed: 20,
+        refusedListed: 100,
+        requestIds: true,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    {
+        provider: "stand-in",
+        listed: 20,
+        refusedListed: 100,
+        requestIds: true,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    {
+        provider: "stand-in",
+        listed: 3,
+        refusedListed: 100,
+        requestIds: true,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    {
+        provider: "stand-in",
+        listed: 3,
+        refusedListed: 100,
+        requestIds: false,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    {
+        provider: "stand-in",
+        listed: 3,
+        refusedListed: 20,
+        requestIds: false,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    {
+        provider: "stand-in",
+        listed: 3,
+        refusedListed: 3,
+        requestIds: false,
+        causeBytes: 4_000,
+        messageChars: 1_000,
+    },
+    // The floor record-bound.ts sizes `check` against: the cause keeps its status and request ID.
+    {
+        provider: "stand-in",
+        listed: 3,
+        refusedListed: 3,
+        requestIds: false,
+        causeBytes: 800,
+        messageChars: 160,
+    },
 ];
 /** What is listed when nothing can be recorded and only the message travels. */
 const UNRECORDED: readonly number[] = [100, 20, 3];
@@ -168,22 +230,39 @@ function reasonLines(
     ];
 }
 
+/** The report a rung of {@link LADDER} makes, or undefined when that rung needs a provider text there is not. */
+function reportAt(fields: PartialFailureFields, step: Rung): HostErrorShape | undefined {
+    const provider = step.provider === "real" ? fields.providerText : READ_DELETE_PROVIDER;
+    if (typeof provider !== "string") return undefined;
+    const properties: Props = { ...fields.properties, __provider: provider };
+    if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
+    if (typeof properties.message === "string")
+        properties.message = cutChars(properties.message, step.messageChars);
+    const cause = fields.cause ? boundTextKeepingEnds(fields.cause.message, step.causeBytes) : undefined;
+    const reasons = reasonLines(fields, cause, step.listed, step.refusedListed, true);
+    return { message: reasons.join("\n"), id: fields.id, properties, reasons };
+}
+
+/**
+ * The smallest report that still records state (the last rung of {@link LADDER}): what must fit through
+ * the host for a partial result to be recorded at all. record-bound.ts sizes `check` against it.
+ */
+export function leastRecordedShape(fields: PartialFailureFields): HostErrorShape {
+    return reportAt({ ...fields, providerText: undefined }, LADDER[LADDER.length - 1])!;
+}
+
 /**
  * Plans the report for a partial result: the richest one that fits through the host, recording
  * `properties` (with the real `__provider`, else the read/delete stand-in) whenever anything fits.
  */
 export function planPartialReport(fields: PartialFailureFields): PartialReport {
     const budget = fields.budget ?? MAX_TRAILER_BYTES;
-    const cause = fields.cause ? boundText(fields.cause.message, MAX_CAUSE_BYTES) : undefined;
     for (const step of LADDER) {
-        const provider = step.provider === "real" ? fields.providerText : READ_DELETE_PROVIDER;
-        if (typeof provider !== "string") continue;
-        const properties: Props = { ...fields.properties, __provider: provider };
-        if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
-        const reasons = reasonLines(fields, cause, step.listed, step.refusedListed, true);
-        const shape = { message: reasons.join("\n"), id: fields.id, properties, reasons };
-        if (fitsThroughHost(shape, budget)) return { reasons, properties };
+        const shape = reportAt(fields, step);
+        if (shape && fitsThroughHost(shape, budget))
+            return { reasons: shape.reasons!, properties: shape.properties };
     }
+    const cause = fields.cause ? boundTextKeepingEnds(fields.cause.message, MAX_CAUSE_BYTES) : undefined;
     for (const refusedListed of UNRECORDED) {
         const reasons = reasonLines(fields, cause, 3, refusedListed, false);
         if (fitsThroughHost({ message: reasons.join("\n") }, budget)) return { reasons };

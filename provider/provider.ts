@@ -28,10 +28,11 @@ import { MAX_CHECK_FAILURES } from "./limits";
 import { resolveGuardrails, resolveOrigin, SETTINGS, type RawSettings } from "./settings";
 import { BoxSettingsError } from "./errors";
 import { errorForHost } from "./host-limits";
+import { recordBoundFailure } from "./record-bound";
 import { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
 import { asProps, outputsOf, principalsToSend, recordOf, type TerminationRecord } from "./state";
-import type { Principals, SessionTerminationOutputs } from "./types";
+import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
 import {
     addedPrincipals,
     boundFailures,
@@ -118,6 +119,16 @@ function originFailures(): CheckFailure[] {
 }
 
 /**
+ * Refuses a resource too large for a partial failure of it to be recorded (record-bound.ts), but only
+ * when something would be sent: a resource already recorded whole that adds no one never fails.
+ */
+function sizeFailure(olds: Props, inputs: SessionTerminationInputs): CheckFailure | undefined {
+    const after = principalsOf(inputs);
+    if (isEmpty(addedPrincipals(principalsOf(olds), after))) return undefined;
+    return recordBoundFailure(after, { reason: inputs.reason, triggers: inputs.triggers });
+}
+
+/**
  * A failure as the engine should print it: with the path inside the reason and no `property`. Given
  * a property, `pulumi preview` prints "property userLogins[0] value {<nil>} has a problem: ..." (it
  * looks the path up as a key, finds nothing) or, for `reason`, the value itself; without one it prints
@@ -162,9 +173,12 @@ const provider: pulumi.dynamic.ResourceProvider = {
             // The review guardrails: from stack config or the environment, no credential needed.
             const guardrails = resolveGuardrails(processState().config, process.env);
             const refused = applyGuardrails(asProps(olds), asProps(news), guardrails);
+            const size = failures.length ? undefined : sizeFailure(asProps(olds), inputs);
             // Guardrails first: they are what a reviewer must see. A list already cut to its bound stays as it is.
             const all =
-                failures.length > MAX_CHECK_FAILURES ? failures : boundFailures([...refused, ...failures]);
+                failures.length > MAX_CHECK_FAILURES
+                    ? failures
+                    : boundFailures([...refused, ...(size ? [size] : []), ...failures]);
             return { inputs: { ...inputs }, failures: [...originFailures(), ...all].map(forEngine) };
         });
     },

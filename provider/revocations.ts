@@ -9,8 +9,14 @@
  */
 import * as fs from "fs";
 import { parse } from "yaml";
+import { partialResultFits } from "./record-bound";
+import type { Principals } from "./types";
+import { principalsOf } from "./validation";
 
-/** One reviewed revocation: becomes one `SessionTermination` named `name`. */
+/**
+ * One reviewed revocation: becomes one `SessionTermination` named `name`, or, when too large for a
+ * partial failure of it to be recorded, several (`name`, `name-part-2`, ...; see {@link splitForRecording}).
+ */
 export interface Revocation {
     /** Resource name, unique in the file (lower-case letters, digits and dashes): stable across edits. */
     name: string;
@@ -122,7 +128,63 @@ export function parseRevocations(text: string, source: string): Revocation[] {
             `${source}: and ${problems.length - 100} more problems not listed`,
         );
     if (problems.length) throw new RevocationsFileError(problems);
-    return result;
+    const split = result.flatMap(splitForRecording);
+    const names = new Set<string>();
+    for (const [index, r] of split.entries()) {
+        if (names.has(r.name))
+            problems.push(
+                `${source}: "${r.name}" is both an entry's name and the name of a part of a larger entry split to fit Pulumi state (at ${index}): rename the entry`,
+            );
+        names.add(r.name);
+    }
+    if (problems.length) throw new RevocationsFileError(problems);
+    return split;
+}
+
+/** One entry's principals as `check` will hold them, for sizing. */
+function principalsOfEntry(r: Revocation): Principals {
+    return principalsOf({
+        userIds: r.userIds ?? [],
+        userLogins: r.userLogins ?? [],
+        groupIds: r.groupIds ?? [],
+    });
+}
+
+/**
+ * An entry too large for a partial failure of it to be recorded (record-bound.ts), as parts that each
+ * fit: `name`, `name-part-2`, ... in file order, so the first keeps the resource an entry already had
+ * and principals appended at the end of its last list only ever grow the last part. An entry that
+ * cannot be split (its reason alone is too large) is left for `check` to refuse.
+ */
+export function splitForRecording(r: Revocation): Revocation[] {
+    if (partialResultFits(principalsOfEntry(r), { reason: r.reason })) return [r];
+    const entries = LISTS.flatMap((kind) => (r[kind] ?? []).map((value) => ({ kind, value })));
+    const partOf = (list: typeof entries, name: string): Revocation => {
+        const part: Revocation = { name, reason: r.reason };
+        for (const kind of LISTS) {
+            const values = list.filter((e) => e.kind === kind).map((e) => e.value);
+            if (values.length) part[kind] = values;
+        }
+        return part;
+    };
+    const parts: Revocation[] = [];
+    let rest = entries;
+    while (rest.length) {
+        const name = parts.length ? `${r.name}-part-${parts.length + 1}` : r.name;
+        // The largest prefix that fits: sizes only grow as entries are added.
+        let lo = 0;
+        let hi = rest.length;
+        while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (partialResultFits(principalsOfEntry(partOf(rest.slice(0, mid), name)), { reason: r.reason }))
+                lo = mid;
+            else hi = mid - 1;
+        }
+        if (lo === 0) return [r];
+        parts.push(partOf(rest.slice(0, lo), name));
+        rest = rest.slice(lo);
+    }
+    return parts;
 }
 
 /** Reads and parses a revocations file from disk (see {@link parseRevocations}). */

@@ -13,35 +13,7 @@ import {
 } from "../provider/host-limits";
 import { planPartialReport, READ_DELETE_PROVIDER } from "../provider/partial-failure";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const structproto: any = require("google-protobuf/google/protobuf/struct_pb");
-const anyproto: any = require("google-protobuf/google/protobuf/any_pb");
-const statusproto: any = require("@pulumi/pulumi/proto/status_pb");
-const provproto: any = require("@pulumi/pulumi/proto/provider_pb");
-
-/** The bytes Pulumi's host really sends for an error, built exactly as `grpcResponseFromError` does. */
-function realTrailerBytes(e: {
-    message: string;
-    id?: string;
-    properties?: object;
-    reasons?: string[];
-}): number {
-    let total = encodeURI(e.message).length;
-    if (e.id) {
-        const resp = new statusproto.Status();
-        resp.setCode(2);
-        resp.setMessage(e.message);
-        const detail = new provproto.ErrorResourceInitFailed();
-        detail.setId(e.id);
-        detail.setProperties(structproto.Struct.fromJavaScript(e.properties || {}));
-        detail.setReasonsList(e.reasons || []);
-        const details = new anyproto.Any();
-        details.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-        resp.addDetails(details);
-        total += Buffer.from(resp.serializeBinary()).toString("base64").length;
-    }
-    return total;
-}
+import { realTrailerBytes, structproto } from "./real-trailer";
 
 const key = fc.string({ unit: "grapheme" }).filter((k) => k !== "__proto__");
 const jsonValue = fc.letrec((tie) => ({

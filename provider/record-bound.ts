@@ -1,0 +1,111 @@
+/**
+ * How large a resource may be for a partial failure of it to be recorded. Pure.
+ *
+ * A partial result travels out of Pulumi's Node provider host in one gRPC trailer (host-limits.ts), and
+ * it holds every principal the resource has terminated. Past a size, no report fits: the engine records
+ * nothing and every `pulumi up` sends the whole list again. So `check` refuses, in preview, a resource
+ * whose partial result could not be recorded in the worst case (every principal accepted but one, Box's
+ * longest explanation, the longest message), and says how to split it; the revocations loader splits
+ * entries itself. The bound is in bytes, not principals: 1,000 IDs fit, 1,000 long logins do not.
+ */
+import { MAX_MESSAGE_CHARS } from "./limits";
+import { MAX_TRAILER_BYTES, trailerBytes } from "./host-limits";
+import { leastRecordedShape } from "./partial-failure";
+import { outputsOf } from "./state";
+import { PRINCIPAL_KINDS, type Principals } from "./types";
+import { countPrincipals, type CheckFailure } from "./validation";
+
+/** What of a resource's inputs a partial result records besides its principals. */
+export interface RecordedExtras {
+    /** The resource's `reason`. */
+    reason?: unknown;
+    /** The resource's `triggers`. */
+    triggers?: unknown;
+}
+
+/** The longest values first, so a report's "first three" are the largest it could list. */
+function longestFirst(p: Principals): Principals {
+    const sort = (list: string[]) => [...list].sort((a, b) => b.length - a.length);
+    return { userIds: sort(p.userIds), userLogins: sort(p.userLogins), groupIds: sort(p.groupIds) };
+}
+
+/**
+ * Trailer bytes of the smallest recording report for these principals in the worst case: each list
+ * accepted whole and also listed as not terminated (more than can happen), three refused per kind with
+ * the longest code and request ID Box's answers are cut to, an explanation and a `message` at their
+ * bounds (ASCII for the explanation, which travels twice; three-byte characters for the message).
+ */
+export function worstPartialBytes(principals: Principals, extras: RecordedExtras = {}): number {
+    const longest = longestFirst(principals);
+    const refused = PRINCIPAL_KINDS.flatMap((kind) =>
+        longest[kind].slice(0, 3).map((value) => ({
+            kind,
+            value,
+            status: 404,
+            code: "x".repeat(100),
+            requestId: "r".repeat(100),
+        })),
+    );
+    const record = {
+        message: "€".repeat(MAX_MESSAGE_CHARS),
+        terminatedAt: new Date(0).toISOString(),
+        requestIds: [],
+        requestCount: Number.MAX_SAFE_INTEGER,
+    };
+    const shape = leastRecordedShape({
+        accepted: principals,
+        notDone: longest,
+        refused,
+        cause: new Error("x".repeat(MAX_TRAILER_BYTES)),
+        id: "00000000-0000-4000-8000-000000000000",
+        properties: outputsOf(extras, principals, record),
+        providerText: undefined,
+    });
+    return trailerBytes(shape);
+}
+
+/** Whether a partial result of these principals can always be recorded. */
+export function partialResultFits(
+    principals: Principals,
+    extras: RecordedExtras = {},
+    budget = MAX_TRAILER_BYTES,
+): boolean {
+    return worstPartialBytes(principals, extras) <= budget;
+}
+
+const NONE: Principals = { userIds: [], userLogins: [], groupIds: [] };
+
+/**
+ * A `check` failure when a partial result of this resource could not be recorded, saying how many
+ * resources to split it into; undefined when it fits. Named on the largest list.
+ */
+export function recordBoundFailure(
+    principals: Principals,
+    extras: RecordedExtras = {},
+    budget = MAX_TRAILER_BYTES,
+): CheckFailure | undefined {
+    const bytes = worstPartialBytes(principals, extras);
+    if (bytes <= budget) return undefined;
+    const fixed = worstPartialBytes(NONE, extras);
+    const count = countPrincipals(principals);
+    const largest = [...PRINCIPAL_KINDS].sort(
+        (a, b) => principals[b].join("").length - principals[a].join("").length,
+    )[0];
+    if (fixed >= budget || count === 0) {
+        return {
+            property: "reason",
+            reason:
+                `too long for a partial failure to be recorded in Pulumi state (with triggers, about ` +
+                `${fixed.toLocaleString("en")} bytes of the ${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer): shorten it`,
+        };
+    }
+    const parts = Math.ceil((bytes - fixed) / (budget - fixed));
+    return {
+        property: largest,
+        reason:
+            `${count.toLocaleString("en")} principals take too many bytes for a partial failure to be recorded in Pulumi state ` +
+            `(about ${bytes.toLocaleString("en")} of the ${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer), ` +
+            `so one failed request would leave nothing recorded and every \`pulumi up\` would send them all again. ` +
+            `Split them across at least ${parts} SessionTermination resources (loadRevocations splits a revocations file's entries itself).`,
+    };
+}
