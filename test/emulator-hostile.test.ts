@@ -400,6 +400,66 @@ describe("Box emulator under hostile requests", () => {
         expect(box.knownSecrets()).to.include(TOKEN);
     });
 
+    it("scrubs its token when it arrives percent-encoded in a path, a header or a body, once or twice", async () => {
+        const once = [...Buffer.from(TOKEN)].map((b) => `%${b.toString(16).toUpperCase()}`).join("");
+        const twice = once.replace(/%/g, "%25");
+        const lower = once.toLowerCase();
+        for (const encoded of [once, twice, lower, `${TOKEN.slice(0, 4)}${once.slice(12)}`]) {
+            const head = requestHead("POST", `/2.0/x/${encoded}/y`, [
+                ["x-note", encoded],
+                ["content-type", "text/plain"],
+                ["content-length", String(encoded.length)],
+            ]);
+            const { answer } = await rawExchange(port(box), head, [Buffer.from(encoded)]);
+            expectBoxError(answer, 404);
+        }
+        expect(box.requests).to.have.length(4);
+        const log = printedLog(box);
+        expect(log).to.not.include(TOKEN);
+        for (const encoded of [once, twice, lower]) expect(log).to.not.include(encoded);
+        expect(box.requests[0].path).to.equal("/2.0/x/[REDACTED]/y");
+        await expectStillServing(box);
+    });
+
+    it("bounds its log: the latest requests only, and a body over the limit as a placeholder with its size", async () => {
+        const small = await startBoxEmulator({ accessTokens: [TOKEN], log: { requests: 3, bodyBytes: 64 } });
+        try {
+            for (let i = 0; i < 5; i++) {
+                await fetch(`${small.baseUrl}${USERS}`, {
+                    method: "POST",
+                    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+                    body: JSON.stringify({
+                        user_ids: [String(i)],
+                        user_logins: i === 4 ? ["a".repeat(80)] : [],
+                    }),
+                });
+            }
+            expect(small.requests).to.have.length(3);
+            expect(
+                small.requests.map((r) => (r.body as { user_ids?: string[] }).user_ids?.[0]),
+            ).to.deep.equal(["2", "3", undefined]);
+            expect(small.requests[2].body).to.match(/^\[not recorded: \d+ bytes, over the log's 64\]$/);
+            expect(small.requests[2].status).to.equal(202);
+        } finally {
+            await small.close();
+        }
+        // The defaults: 40 bodies of almost 1 MiB each keep a few kilobytes of log, not 40 MB of JSON.
+        const body = JSON.stringify({
+            user_ids: Array.from({ length: 90_000 }, (_, i) => String(i)),
+            user_logins: [],
+        });
+        expect(body.length).to.be.below(1024 * 1024);
+        for (let i = 0; i < 40; i++) {
+            await fetch(`${box.baseUrl}${USERS}`, {
+                method: "POST",
+                headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+                body,
+            });
+        }
+        expect(box.requests).to.have.length(40);
+        expect(JSON.stringify(box.requests).length).to.be.below(40 * 1000);
+    });
+
     it("redacts a credential that is not first in a repeated header Node joins with commas", async () => {
         const { answer } = await rawExchange(
             port(box),

@@ -8,6 +8,12 @@ import { createTestJwtApp, startBoxEmulator, type EmulatorApp } from "./emulator
 import { parseCliOptions, parseDirectory, USAGE } from "./cli-options";
 
 /** The `--directory` file, every problem named with the flag and the file. */
+/** A recorded body as one printed line: at most 2,000 characters, so a megabyte body stays one readable line. */
+function printable(body: unknown): string {
+    const text = JSON.stringify(body) ?? "";
+    return text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters)` : text;
+}
+
 function readDirectory(file: string): ReturnType<typeof parseDirectory> {
     let text: string;
     try {
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
     const timer = setInterval(() => {
         for (const r of emulator.requests.slice(shown)) {
             process.stdout.write(
-                `${new Date(r.time).toISOString()} ${r.status} ${r.method} ${r.path} ${JSON.stringify(r.body)}\n`,
+                `${new Date(r.time).toISOString()} ${r.status} ${r.method} ${r.path} ${printable(r.body)}\n`,
             );
         }
         shown = emulator.requests.length;

@@ -19,11 +19,11 @@ import { Directory, type EmulatorDirectory } from "./directory";
 import { FaultQueue, RateLimiter, scriptedAnswer, type Fault } from "./faults";
 import { isRecord } from "./json";
 import {
-    recordedBody,
     recordedValue,
     RequestLog,
     type AcceptedTermination,
     type RecordedRequest,
+    type LogLimits,
 } from "./recording";
 import { DEFAULT_MAX_BODY_BYTES, readBody, requestPath } from "./request-input";
 import { route, type RouteContext } from "./routes";
@@ -59,6 +59,8 @@ export interface EmulatorOptions {
      * it consumes no fault, as it never reaches the point where one would apply.
      */
     maxBodyBytes?: number;
+    /** How much of the request log `requests` keeps: the latest 10,000 requests, bodies up to 256 KiB each. */
+    log?: LogLimits;
 }
 
 /** A running emulator. */
@@ -168,7 +170,7 @@ async function serve(state: ServerState, req: http.IncomingMessage, res: http.Se
         );
         return;
     }
-    const record = state.log.add(method, path, req.headers, recordedBody(body.raw));
+    const record = state.log.addRaw(method, path, req.headers, body.raw);
     try {
         const fault = state.faults.take(path);
         if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -234,7 +236,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
         limiter: new RateLimiter(options.rateLimitPerSecond),
         directory: () => directory,
         faults: new FaultQueue(),
-        log: new RequestLog(() => tokens.knownSecrets()),
+        log: new RequestLog(() => tokens.knownSecrets(), options.log),
         maxBodyBytes,
     };
 

@@ -69,13 +69,36 @@ const CREDENTIAL_TEXT = [
     /(secret|assertion|passw\w{0,32}|token|api.?key)["']?\s{0,16}[=:]/i,
 ];
 
-/** Replaces every occurrence of a secret the emulator knows, anywhere in a recorded value. */
+/** Runs of percent-escapes decoded as UTF-8 bytes (never throws, unlike `decodeURIComponent`). */
+function percentDecoded(text: string): string {
+    return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+        Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+    );
+}
+
+/** `text` with every known secret replaced. */
+function replaceKnown(text: string, secrets: readonly string[]): string {
+    let out = text;
+    for (const secret of secrets) if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+}
+
+/**
+ * Replaces every occurrence of a secret the emulator knows, anywhere in a recorded value, also where
+ * it arrived percent-encoded (a token in a path, encoded once or twice): such a string is kept
+ * decoded, with the secret replaced.
+ */
 function withoutKnown(value: unknown, secrets: readonly string[], depth = 0): unknown {
     if (typeof value === "string") {
-        let out = value;
-        for (const secret of secrets)
-            if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
-        return out;
+        let decoded = value;
+        for (let round = 0; round < 3 && decoded.includes("%"); round++) {
+            const next = percentDecoded(decoded);
+            if (next === decoded) break;
+            decoded = next;
+            if (secrets.some((secret) => secret && decoded.includes(secret)))
+                return replaceKnown(decoded, secrets);
+        }
+        return replaceKnown(value, secrets);
     }
     if (typeof value !== "object" || value === null || depth >= MAX_DEPTH) return value;
     if (Array.isArray(value)) return value.map((item) => withoutKnown(item, secrets, depth + 1));
@@ -178,12 +201,42 @@ export function recordedHeaders(headers: http.IncomingHttpHeaders): http.Incomin
     return copy;
 }
 
+/** How much the request log keeps, so a long or hostile run cannot exhaust the emulator's memory. */
+export interface LogLimits {
+    /** The most requests kept; older ones are dropped first (default 10,000). */
+    requests?: number;
+    /** The most bytes of one body kept; a larger body is recorded as a placeholder with its size (default 256 KiB). */
+    bodyBytes?: number;
+}
+
 /** The list of recorded requests, kept as one array so `box.requests` stays the same live array. */
 export class RequestLog {
-    /** Every request recorded, in the order each fully arrived. */
+    /** The latest requests recorded (see {@link LogLimits}), in the order each fully arrived. */
     readonly requests: RecordedRequest[] = [];
-    /** @param knownSecrets Every credential the emulator knows (its tokens, issued tokens, apps' secrets), scrubbed wherever they appear. */
-    constructor(private readonly knownSecrets: () => readonly string[] = () => []) {}
+    private readonly maxRequests: number;
+    private readonly maxBodyBytes: number;
+
+    /**
+     * @param knownSecrets Every credential the emulator knows (its tokens, issued tokens, apps' secrets), scrubbed wherever they appear.
+     * @param limits How much the log keeps.
+     */
+    constructor(
+        private readonly knownSecrets: () => readonly string[] = () => [],
+        limits: LogLimits = {},
+    ) {
+        this.maxRequests = limits.requests ?? 10_000;
+        this.maxBodyBytes = limits.bodyBytes ?? 256 * 1024;
+    }
+
+    /** Records a request with the body as it arrived: scrubbed, or a placeholder when over the limit. */
+    addRaw(method: string, path: string, headers: http.IncomingHttpHeaders, raw: string): RecordedRequest {
+        const bytes = Buffer.byteLength(raw);
+        const body =
+            bytes > this.maxBodyBytes
+                ? `[not recorded: ${bytes} bytes, over the log's ${this.maxBodyBytes}]`
+                : recordedBody(raw);
+        return this.add(method, path, headers, body);
+    }
 
     /**
      * Records whose termination took effect. Kept apart from the body, so a client that sends
@@ -203,6 +256,8 @@ export class RequestLog {
             status: 0,
         };
         this.requests.push(record);
+        if (this.requests.length > this.maxRequests)
+            this.requests.splice(0, this.requests.length - this.maxRequests);
         return record;
     }
 
