@@ -58,8 +58,9 @@ describe("snippets in the README and docs/", function () {
         const dir = path.join(ROOT, ".snippets");
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir);
-        const ts = snippets().filter((s) => s.lang === "ts");
-        expect(ts.length).to.be.at.least(4);
+        // docs/testing.md's blocks form a project of their own, run for real by testing-doc.test.ts.
+        const ts = snippets().filter((s) => s.lang === "ts" && s.file !== path.join("docs", "testing.md"));
+        expect(ts.length).to.be.at.least(1);
         for (const s of ts) {
             // A snippet with top-level await is the body of an async function; imports stay on top.
             const lines = s.code.split("\n");

@@ -39,6 +39,12 @@ const program = (extra) => () => {
         out.refresh = await stack.refresh();
         out.destroy = (await stack.destroy()).map((s) => [s.name, s.op, s.error ?? null]);
         out.left = stack.resources().length;
+        const twice = () => {
+            new SessionTermination("twice", { userIds: ["1"], reason: "SEC-1" });
+            new SessionTermination("twice", { userIds: ["2"], reason: "SEC-2" });
+        };
+        out.duplicate = await stack.up(twice).then(() => "accepted", (err) => err.message);
+        out.afterDuplicate = sent().length - out.afterUp - out.afterChange.length;
         out.leaked = stack.hostOutput().includes(box.accessToken);
     } finally {
         await stack.stop();
@@ -87,6 +93,11 @@ describe("from npm: the test kit and the emulator command in an empty project", 
             ["leaver", "delete", null],
         ]);
         expect([out.left, out.leaked]).to.deep.equal([0, false]);
+        // As the real engine refuses it (test/engine/partial-failure.test.ts quotes pulumi), before sending anything.
+        expect(out.duplicate).to.equal(
+            "Duplicate resource URN 'urn:pulumi:test::consumer::pulumi-nodejs:dynamic/box:SessionTermination::twice'; try giving it a unique name",
+        );
+        expect(out.afterDuplicate).to.equal(0);
     });
 
     it("every subpath type-checks in a user's TypeScript project with moduleResolution node (Pulumi's template)", () => {

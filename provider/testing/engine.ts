@@ -98,6 +98,9 @@ export class MiniEngine {
         const seen = new Set<string>();
         for (const reg of regs) {
             const urn = this.urnOf(reg);
+            // As the engine does (pkg/resource/deploy/step_generator.go): before anything is sent.
+            if (seen.has(urn))
+                throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             seen.add(urn);
             const old = this.state.get(urn);
             const checked = await this.host.check(urn, old?.inputs ?? {}, reg.inputs);
