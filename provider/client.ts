@@ -308,6 +308,9 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
     }
 }
 
+/** The most bytes one page of group members may take: 1,000 entries of a few hundred bytes each. */
+const MEMBERSHIP_PAGE_BYTES = 1024 * 1024;
+
 /** Sends requests to Box with authentication, retries and error mapping. Build one per operation. */
 export class BoxClient {
     private readonly gate: RateGate;
@@ -335,10 +338,45 @@ export class BoxClient {
         return this.postJson("/2.0/groups/terminate_sessions", { group_ids: groupIds });
     }
 
+    /**
+     * `GET /2.0/groups/{id}/memberships` for one page, parsed; a body too large or not JSON is an error,
+     * since a member list read in part could hide a protected user.
+     */
+    async groupMemberships(groupId: string, limit: number, offset: number): Promise<unknown> {
+        const path = `/2.0/groups/${encodeURIComponent(groupId)}/memberships?limit=${limit}&offset=${offset}`;
+        const { response, endpoint } = await this.call("GET", path, undefined, MEMBERSHIP_PAGE_BYTES);
+        const parsed = response.bodyCut ? undefined : parseJsonBody(response.body);
+        if (parsed === undefined || typeof parsed !== "object" || parsed === null)
+            throw new BoxNetworkError({
+                kind: "other",
+                endpoint,
+                detail: `Box's answer (HTTP ${response.status}) could not be read whole as JSON${response.bodyCut ? ` (${response.bodyCut})` : ""}`,
+            });
+        return parsed;
+    }
+
     private async postJson(path: string, payload: unknown): Promise<BoxAccepted> {
+        const { response, attempts } = await this.call("POST", path, JSON.stringify(payload));
+        // The status is Box's answer; a body we cannot read does not undo an accepted request.
+        // Both texts go into state: redacted, in case the origin echoes the request back.
+        const secrets = this.options.tokens.secrets();
+        const requestId = headerValue(response.headers, "box-request-id");
+        return {
+            message: acceptedMessage(response, secrets),
+            requestId: requestId === undefined ? undefined : cutChars(redact(requestId, secrets), 100),
+            attempts,
+        };
+    }
+
+    /** Sends one API request with retries; resolves with a 2xx answer, else throws what went wrong. */
+    private async call(
+        method: "GET" | "POST",
+        path: string,
+        body?: string,
+        maxBodyBytes?: number,
+    ): Promise<{ response: HttpResponse; attempts: number; endpoint: string }> {
         const url = `${this.options.baseUrl}${path}`;
-        const endpoint = describeEndpoint("POST", url);
-        const body = JSON.stringify(payload);
+        const endpoint = describeEndpoint(method, url);
         const { tokens } = this.options;
         let token = "";
         const final = await sendWithRetries({
@@ -355,13 +393,14 @@ export class BoxClient {
             request: async () => {
                 token = await tokens.getToken();
                 return {
-                    method: "POST",
+                    method,
                     url,
                     body,
                     timeoutMs: this.options.timeoutMs,
+                    maxBodyBytes,
                     headers: {
                         Authorization: `Bearer ${token}`,
-                        "Content-Type": "application/json",
+                        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
                         Accept: "application/json",
                         "User-Agent": USER_AGENT,
                     },
@@ -370,17 +409,8 @@ export class BoxClient {
             refreshToken: tokens.refreshable ? () => tokens.invalidate(token) : undefined,
         });
         const { response, attempts } = final;
-        if (response && response.status >= 200 && response.status < 300) {
-            // The status is Box's answer; a body we cannot read does not undo an accepted request.
-            // Both texts go into state: redacted, in case the origin echoes the request back.
-            const secrets = this.options.tokens.secrets();
-            const requestId = headerValue(response.headers, "box-request-id");
-            return {
-                message: acceptedMessage(response, secrets),
-                requestId: requestId === undefined ? undefined : cutChars(redact(requestId, secrets), 100),
-                attempts,
-            };
-        }
+        if (response && response.status >= 200 && response.status < 300)
+            return { response, attempts, endpoint };
         if (final.deadlineReason !== undefined) {
             const last =
                 response || final.networkError

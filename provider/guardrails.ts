@@ -43,7 +43,7 @@ export interface ProtectedHit {
  * and case-folded through upper case (ı, ß). Looser than how principals are stored on purpose: a
  * look-alike of a protected login is refused rather than sent.
  */
-function protectionKey(kind: PrincipalKind, value: string): string {
+export function protectionKey(kind: PrincipalKind, value: string): string {
     return canonicalEntry(kind, value).normalize("NFKC").toUpperCase().toLowerCase();
 }
 

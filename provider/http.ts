@@ -35,6 +35,8 @@ export interface HttpRequest {
      * deadline), so that a timeout is explained in the terms the user can change.
      */
     timeoutCause?: string;
+    /** The most body bytes read (default {@link MAX_BODY_BYTES}); a longer body is cut and marked. */
+    maxBodyBytes?: number;
 }
 
 /** Why a body was not read to its end; the status still stands. */
@@ -132,7 +134,11 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
         } catch (err) {
             throw networkError(err, request, controller.signal.aborted);
         }
-        const { body, cut } = await readLimited(response.data, MAX_BODY_BYTES, controller.signal);
+        const { body, cut } = await readLimited(
+            response.data,
+            request.maxBodyBytes ?? MAX_BODY_BYTES,
+            controller.signal,
+        );
         const answer: HttpResponse = {
             status: response.status,
             headers: { ...(response.headers as Record<string, unknown>) },

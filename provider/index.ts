@@ -15,6 +15,7 @@ export {
     type BoxErrorBody,
 } from "./errors";
 export { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
+export { ProtectedMemberError, type ProtectedMember } from "./group-members";
 export type { RefusedPrincipal } from "./isolation";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
 export { VERSION } from "./version";

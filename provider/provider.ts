@@ -24,6 +24,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
 import { applyGuardrails } from "./guardrails";
+import { refuseProtectedMembers } from "./group-members";
 import { MAX_CHECK_FAILURES } from "./limits";
 import { resolveGuardrails, resolveOrigin, SETTINGS, type RawSettings } from "./settings";
 import { BoxSettingsError } from "./errors";
@@ -47,13 +48,22 @@ import {
 
 type Props = Record<string, unknown>;
 
-/** Sends the termination for `principals`; refuses placeholders, which must never reach Box. */
+/**
+ * Sends the termination for `principals`; refuses placeholders, which must never reach Box, and groups
+ * holding a protected user (group-members.ts).
+ */
 async function send(principals: Principals): Promise<{ outcome: TerminationOutcome; startedAt: string }> {
     for (const list of [principals.userIds, principals.userLogins, principals.groupIds]) {
         if (list.includes(UNKNOWN))
             throw new Error("A principal is still unknown at deployment time; nothing was sent to Box.");
     }
     const { client, settings } = openBoxOperation();
+    // Before anything is sent: a group may hold a protected user, which check cannot see.
+    await refuseProtectedMembers(
+        client,
+        principals.groupIds,
+        resolveGuardrails(processState().config, process.env),
+    );
     const startedAt = new Date().toISOString();
     const outcome = await terminatePrincipals(client, principals, settings);
     return { outcome, startedAt };

@@ -41,7 +41,8 @@ export type SettingName =
     | "protectedUserLogins"
     | "protectedGroupIds"
     | "maxNewPrincipals"
-    | "reasonPattern";
+    | "reasonPattern"
+    | "checkGroupMembers";
 
 const spec = (
     name: SettingName,
@@ -126,6 +127,13 @@ export const SETTINGS: readonly SettingSpec[] = [
         false,
         "A regular expression every `reason` must match (e.g. `^SEC-[0-9]+`); a missing reason fails too.",
     ),
+    spec(
+        "checkGroupMembers",
+        "BOX_CHECK_GROUP_MEMBERS",
+        false,
+        "With protected users set, list each group's members before sending it and refuse a group holding one; checked at `up` (it needs credentials). `false` turns this off.",
+        "true",
+    ),
 ];
 
 /** Raw values by setting name, as read from stack config. */
@@ -199,6 +207,14 @@ export function lookup(
 function where(name: SettingName): string {
     const s = SETTINGS.find((x) => x.name === name);
     return s ? `${s.configKey} / ${s.envVar}` : name;
+}
+
+/** A yes/no setting: `true` or `false`, in any case. */
+function flag(name: SettingName, config: RawSettings, env: Record<string, string | undefined>): boolean {
+    const text = (lookup(name, config, env) ?? "").trim().toLowerCase();
+    if (text !== "true" && text !== "false")
+        throw new BoxSettingsError(`${where(name)} must be true or false`);
+    return text === "true";
 }
 
 function integer(
@@ -355,6 +371,10 @@ export interface GuardrailSettings {
     reasonPattern?: RegExp;
     /** The pattern's text and source, for failure messages. */
     reasonPatternSource?: string;
+    /** Whether groups are checked for protected members before they are sent (at `up`). */
+    checkGroupMembers: boolean;
+    /** Where that came from, for failure messages. */
+    checkGroupMembersSource: string;
 }
 
 /** Which source gave a setting's value, for messages a reviewer reads: `box:x (stack config)`. */
@@ -445,6 +465,8 @@ export function resolveGuardrails(
         },
         maxNewPrincipals: integer("maxNewPrincipals", config, env, 1, 10_000_000),
         maxNewPrincipalsSource: sourceOf("maxNewPrincipals", config, env),
+        checkGroupMembers: flag("checkGroupMembers", config, env),
+        checkGroupMembersSource: sourceOf("checkGroupMembers", config, env),
     };
     const pattern = lookup("reasonPattern", config, env);
     if (pattern) {

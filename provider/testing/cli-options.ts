@@ -3,6 +3,7 @@
  * the emulator and prints. Unknown flags and bad values are errors that name the flag.
  */
 import type { EmulatorDirectory, Fault } from "./emulator";
+import type { GroupMember } from "./directory";
 import { faultProblems } from "./faults";
 
 /** What `pulumi-box-emulator` was asked to do. */
@@ -36,7 +37,8 @@ Usage: pulumi-box-emulator [options]
   --ccg               register a Client Credentials Grant app and print its settings
   --jwt-config FILE   register a JWT app and write its Box config file to FILE
   --directory FILE    JSON {"userIds": [...], "userLogins": [...], "groupIds": [...]}: a request
-                      naming anyone else is answered 404, as Box does
+                      naming anyone else is answered 404, as Box does; "groupMembers":
+                      {"<group ID>": [{"id": "...", "login": "..."}]} lists each group's members
   --fault JSON        script the next matching answer, e.g. '{"status":503}' or
                       '{"path":"/2.0/users/terminate_sessions","status":429,"headers":{"retry-after":"2"}}';
                       repeat for several, used in order
@@ -137,11 +139,44 @@ export function parseDirectory(text: string, source: string): EmulatorDirectory 
         throw new Error(`${source}: expected a JSON object`);
     const out: EmulatorDirectory = {};
     for (const [key, list] of Object.entries(value)) {
+        if (key === "groupMembers") {
+            out.groupMembers = parseGroupMembers(list, source);
+            continue;
+        }
         if (key !== "userIds" && key !== "userLogins" && key !== "groupIds")
-            throw new Error(`${source}: ${key} is not one of userIds, userLogins, groupIds`);
+            throw new Error(`${source}: ${key} is not one of userIds, userLogins, groupIds, groupMembers`);
         if (!Array.isArray(list) || list.some((v) => typeof v !== "string"))
             throw new Error(`${source}: ${key} must be a list of strings`);
         out[key] = list as string[];
+    }
+    return out;
+}
+
+/** `groupMembers`: `{"<group ID>": [{"id": "...", "login": "..."}]}`. */
+function parseGroupMembers(value: unknown, source: string): Record<string, GroupMember[]> {
+    if (!value || typeof value !== "object" || Array.isArray(value))
+        throw new Error(`${source}: groupMembers must map group IDs to lists of {"id", "login"}`);
+    const out: Record<string, GroupMember[]> = {};
+    for (const [group, list] of Object.entries(value)) {
+        const ok =
+            Array.isArray(list) &&
+            list.every(
+                (m) =>
+                    m &&
+                    typeof m === "object" &&
+                    typeof (m as GroupMember).id === "string" &&
+                    typeof (m as GroupMember).login === "string",
+            );
+        if (!ok)
+            throw new Error(
+                `${source}: groupMembers.${group} must be a list of {"id": "...", "login": "..."}`,
+            );
+        Object.defineProperty(out, group, {
+            value: list,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return out;
 }

@@ -21,6 +21,21 @@ export interface EmulatorDirectory {
     userLogins?: string[];
     /** Known group IDs, compared exactly. */
     groupIds?: string[];
+    /**
+     * Each group's members, by group ID, as `GET /2.0/groups/{id}/memberships` lists them. A group
+     * not listed here has no members (or, when `groupIds` is set and does not name it, does not exist).
+     */
+    groupMembers?: Record<string, GroupMember[]>;
+}
+
+/** A user in a group. */
+export interface GroupMember {
+    /** The user's ID. */
+    id: string;
+    /** The user's login. */
+    login: string;
+    /** The user's name (default: the login's local part). */
+    name?: string;
 }
 
 function lowerCased(values: readonly string[]): string[] {
@@ -32,12 +47,25 @@ export class Directory {
     private readonly userIds?: ReadonlySet<string>;
     private readonly userLogins?: ReadonlySet<string>;
     private readonly groupIds?: ReadonlySet<string>;
+    private readonly members: ReadonlyMap<string, readonly GroupMember[]>;
 
     /** @param entries The directory; `undefined` knows everyone (no directory checks at all). */
     constructor(entries?: EmulatorDirectory) {
         if (entries?.userIds) this.userIds = new Set(entries.userIds.map(String));
         if (entries?.userLogins) this.userLogins = new Set(lowerCased(entries.userLogins.map(String)));
         if (entries?.groupIds) this.groupIds = new Set(entries.groupIds.map(String));
+        this.members = new Map(
+            Object.entries(entries?.groupMembers ?? {}).map(([id, list]) => [
+                id,
+                list.map((m) => ({ ...m })),
+            ]),
+        );
+    }
+
+    /** A group's members, or `undefined` when the group does not exist. */
+    membersOf(groupId: string): readonly GroupMember[] | undefined {
+        if (this.groupIds && !this.groupIds.has(groupId)) return undefined;
+        return this.members.get(groupId) ?? [];
     }
 
     /** Whether every user and group the request names exists. */

@@ -25,7 +25,7 @@ import {
     type RecordedRequest,
     type LogLimits,
 } from "./recording";
-import { DEFAULT_MAX_BODY_BYTES, readBody, requestPath } from "./request-input";
+import { DEFAULT_MAX_BODY_BYTES, queryOf, readBody, requestPath } from "./request-input";
 import { route, type RouteContext } from "./routes";
 import { TokenService, type EmulatorApp } from "./tokens";
 
@@ -186,6 +186,7 @@ async function serve(state: ServerState, req: http.IncomingMessage, res: http.Se
             const routed = route(state, {
                 method,
                 path,
+                query: queryOf(req.url),
                 contentType: headerText(req.headers["content-type"]) ?? "",
                 authorization,
                 raw: body.raw,

@@ -23,6 +23,15 @@ export function requestPath(target: string | undefined): string {
     return path === "" ? "/" : path;
 }
 
+/** The query of a request target, without `?` or fragment (`""` when none). */
+export function queryOf(target: string | undefined): string {
+    const text = target ?? "";
+    const start = text.indexOf("?");
+    if (start < 0) return "";
+    const end = text.indexOf("#", start);
+    return text.slice(start + 1, end < 0 ? undefined : end);
+}
+
 /** What {@link readBody} got. */
 export type BodyResult =
     | {

@@ -7,6 +7,7 @@
 import { clientError, type Answer } from "./box-responses";
 import type { Directory } from "./directory";
 import type { RateLimiter } from "./faults";
+import { MEMBERSHIPS_PATH, membershipsAnswer } from "./memberships";
 import { acceptedAnswer, GROUPS_PATH, parseTermination, USERS_PATH } from "./terminate";
 import { TOKEN_PATH, type TokenService } from "./tokens";
 
@@ -26,6 +27,8 @@ export interface RouteRequest {
     method: string;
     /** Path from `requestPath`. */
     path: string;
+    /** The query, without `?` (`""` when none). */
+    query: string;
     /** `content-type`, or `""`. */
     contentType: string;
     /** `authorization`, if any. */
@@ -51,12 +54,21 @@ export function route(context: RouteContext, request: RouteRequest): Routed {
         return context.tokens.exchange(request.contentType, request.raw);
     }
     if (method === "POST" && (path === USERS_PATH || path === GROUPS_PATH)) {
-        return { answer: terminate(context, request) };
+        return { answer: api(context, request, () => terminate(context, request)) };
+    }
+    const group = MEMBERSHIPS_PATH.exec(path)?.[1];
+    if (method === "GET" && group !== undefined) {
+        return {
+            answer: api(context, request, () =>
+                membershipsAnswer(context.directory(), group, request.query, requestId),
+            ),
+        };
     }
     return { answer: clientError(404, "Not Found", requestId) };
 }
 
-function terminate(context: RouteContext, request: RouteRequest): Answer {
+/** Authentication and the rate limit, then `handle`; the answer carries the credential's label. */
+function api(context: RouteContext, request: RouteRequest, handle: () => Answer): Answer {
     const { requestId } = request;
     const label = context.tokens.authenticate(request.authorization);
     if (!label) {
@@ -64,18 +76,20 @@ function terminate(context: RouteContext, request: RouteRequest): Answer {
             headers: { "www-authenticate": 'Bearer realm="Service", error="invalid_token"' },
         });
     }
-    const withLabel = (answer: Answer): Answer => ({ ...answer, token: label });
     const wait = context.limiter.take(Date.now());
-    if (wait !== undefined) {
-        return withLabel(
-            clientError(429, "Request rate limit exceeded, please try again later", requestId, {
-                headers: { "retry-after": String(wait) },
-            }),
-        );
-    }
+    const answer =
+        wait !== undefined
+            ? clientError(429, "Request rate limit exceeded, please try again later", requestId, {
+                  headers: { "retry-after": String(wait) },
+              })
+            : handle();
+    return { ...answer, token: label };
+}
+
+function terminate(context: RouteContext, request: RouteRequest): Answer {
+    const { requestId } = request;
     const parsed = parseTermination(request.path, request.contentType, request.raw, requestId);
-    if (!parsed.ok) return withLabel(parsed.answer);
-    if (!context.directory().knowsAll(parsed.targets))
-        return withLabel(clientError(404, "Not Found", requestId));
-    return withLabel(acceptedAnswer());
+    if (!parsed.ok) return parsed.answer;
+    if (!context.directory().knowsAll(parsed.targets)) return clientError(404, "Not Found", requestId);
+    return acceptedAnswer();
 }
