@@ -8,6 +8,7 @@ import * as crypto from "crypto";
 import { parseJsonBody, sendWithRetries, type TokenSource } from "./client";
 import { BoxDeadlineError, BoxNetworkError, BoxOAuthError, redact } from "./errors";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
+import type { ProxySettings } from "./proxy";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { CachedToken } from "./process-state";
 import { formatSeconds, MAX_TIMER_MS, type Deadline, type RetryPolicy } from "./retry";
@@ -106,6 +107,8 @@ export interface TokenFetchOptions {
     log?: (line: string) => void;
     /** Defaults to {@link sendHttp}. */
     send?: (request: HttpRequest) => Promise<HttpResponse>;
+    /** The HTTPS proxy to tunnel through, if any (proxy.ts). */
+    proxy?: ProxySettings;
     /** Defaults to `Date.now`. */
     now?: () => number;
     /** Defaults to `setTimeout`. */
@@ -218,7 +221,8 @@ class OAuthTokenSource implements TokenSource {
     private async fetchToken(): Promise<string> {
         const { options } = this;
         const url = `${options.baseUrl}/oauth2/token`;
-        const endpoint = describeEndpoint("POST", url);
+        const via = options.proxy ? ` through the proxy from ${options.proxy.source}` : "";
+        const endpoint = `${describeEndpoint("POST", url)}${via}`;
         const final = await sendWithRetries({
             endpoint,
             retry: options.retry,
@@ -234,6 +238,7 @@ class OAuthTokenSource implements TokenSource {
                 url,
                 body: new URLSearchParams(this.form()).toString(),
                 timeoutMs: options.timeoutMs,
+                proxy: options.proxy,
                 headers: {
                     "Content-Type": "application/x-www-form-urlencoded",
                     Accept: "application/json",

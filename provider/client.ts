@@ -5,6 +5,7 @@
  */
 import { BoxApiError, BoxDeadlineError, BoxNetworkError, redact, type BoxErrorBody } from "./errors";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
+import type { ProxySettings } from "./proxy";
 import { MAX_MESSAGE_CHARS, cutChars } from "./limits";
 import {
     attemptTimeout,
@@ -94,6 +95,8 @@ export interface BoxClientOptions {
     random?: () => number;
     /** Defaults to {@link sendHttp}. */
     send?: (request: HttpRequest) => Promise<HttpResponse>;
+    /** The HTTPS proxy to tunnel through, if any (proxy.ts). */
+    proxy?: ProxySettings;
 }
 
 /** Box's 202 answer to a termination request. */
@@ -376,7 +379,8 @@ export class BoxClient {
         maxBodyBytes?: number,
     ): Promise<{ response: HttpResponse; attempts: number; endpoint: string }> {
         const url = `${this.options.baseUrl}${path}`;
-        const endpoint = describeEndpoint(method, url);
+        const { proxy } = this.options;
+        const endpoint = `${describeEndpoint(method, url)}${proxy ? ` through the proxy from ${proxy.source}` : ""}`;
         const { tokens } = this.options;
         let token = "";
         const final = await sendWithRetries({
@@ -398,6 +402,7 @@ export class BoxClient {
                     body,
                     timeoutMs: this.options.timeoutMs,
                     maxBodyBytes,
+                    proxy,
                     headers: {
                         Authorization: `Bearer ${token}`,
                         ...(body === undefined ? {} : { "Content-Type": "application/json" }),

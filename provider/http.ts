@@ -10,7 +10,9 @@
  */
 import type { Readable } from "stream";
 import axios from "axios";
-import { BoxNetworkError, type NetworkFailureKind } from "./errors";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import type { ProxySettings } from "./proxy";
+import { BoxNetworkError, printable, type NetworkFailureKind } from "./errors";
 
 /**
  * The most body bytes read from any answer. Box's answers to these calls are a few hundred bytes;
@@ -37,6 +39,8 @@ export interface HttpRequest {
     timeoutCause?: string;
     /** The most body bytes read (default {@link MAX_BODY_BYTES}); a longer body is cut and marked. */
     maxBodyBytes?: number;
+    /** The HTTPS proxy to tunnel through (proxy.ts); only for `https:` URLs. */
+    proxy?: ProxySettings;
 }
 
 /** Why a body was not read to its end; the status still stands. */
@@ -110,12 +114,33 @@ export function readLimited(
     });
 }
 
+/** Node's codes for a certificate it does not trust. */
+const CERTIFICATE_CODES: readonly string[] = [
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+];
+
+/** A CONNECT tunnel through the proxy; refuses a plain-http target, which the proxy would read. */
+function tunnelTo(proxy: ProxySettings, url: string): HttpsProxyAgent<string> {
+    if (!url.startsWith("https:")) throw new Error("a proxy is used only for https: origins");
+    return new HttpsProxyAgent(proxy.url, { keepAlive: false });
+}
+
 /** Sends one request. Resolves with any HTTP answer; rejects only with a {@link BoxNetworkError}. */
 export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), request.timeoutMs);
     try {
         let response;
+        // A proxy that refuses the tunnel answers in Box's place (the agent replays its answer): tell them apart.
+        let refusal: { statusCode: number; statusText: string } | undefined;
+        const agent = request.proxy ? tunnelTo(request.proxy, request.url) : undefined;
+        agent?.on("proxyConnect", (connect: { statusCode: number; statusText: string }) => {
+            if (connect.statusCode !== 200) refusal = connect;
+        });
         try {
             response = await axios.request<Readable>({
                 method: request.method,
@@ -128,8 +153,10 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
                 validateStatus: () => true,
                 responseType: "stream",
                 maxRedirects: 0,
-                // Proxies from the environment would silently route credentials elsewhere.
+                // Never axios' own proxy mode, which would hand the request, token included, to the
+                // proxy in clear: a CONNECT tunnel keeps TLS end to end to Box (proxy.ts).
                 proxy: false,
+                ...(agent ? { httpsAgent: agent } : {}),
             });
         } catch (err) {
             throw networkError(err, request, controller.signal.aborted);
@@ -139,6 +166,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
             request.maxBodyBytes ?? MAX_BODY_BYTES,
             controller.signal,
         );
+        if (refusal) throw proxyRefusal(request, refusal.statusCode, refusal.statusText);
         const answer: HttpResponse = {
             status: response.status,
             headers: { ...(response.headers as Record<string, unknown>) },
@@ -153,6 +181,19 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
     }
 }
 
+/** The proxy's own refusal of a tunnel (its 403, 407, 502, ...): not an answer from Box. */
+function proxyRefusal(request: HttpRequest, status: number, text: string): BoxNetworkError {
+    const auth =
+        status === 407
+            ? ": it asks for credentials; give them in the proxy URL as http://user:password@host:port"
+            : "";
+    return new BoxNetworkError({
+        kind: "other",
+        endpoint: describeEndpoint(request.method, request.url),
+        detail: `the proxy from ${request.proxy?.source} refused the tunnel to ${new URL(request.url).host} with HTTP ${status} ${printable(text).slice(0, 100)}${auth}`,
+    });
+}
+
 function networkError(err: unknown, request: HttpRequest, timedOut: boolean): BoxNetworkError {
     const e = err as { code?: unknown; message?: unknown };
     const code = timedOut ? undefined : typeof e.code === "string" ? e.code : undefined;
@@ -162,10 +203,17 @@ function networkError(err: unknown, request: HttpRequest, timedOut: boolean): Bo
         kind === "timeout"
             ? `no answer within ${request.timeoutMs} ms${request.timeoutCause ? ` (${request.timeoutCause})` : ""}`
             : `${message}${code && !message.includes(code) ? ` (${code})` : ""}`;
+    // A CA the process does not trust (a corporate TLS-inspecting proxy, a test origin): say how to trust it.
+    const trust =
+        code !== undefined && CERTIFICATE_CODES.includes(code)
+            ? "; to trust a corporate or test CA, point NODE_EXTRA_CA_CERTS at its certificate file"
+            : "";
+    // The agent's own messages can quote the proxy URL, which may hold the proxy's password.
+    const via = request.proxy ? ` (through the proxy from ${request.proxy.source})` : "";
     return new BoxNetworkError({
         kind,
         endpoint: describeEndpoint(request.method, request.url),
         errorCode: code,
-        detail,
+        detail: `${request.proxy ? detail.split(request.proxy.url).join("[proxy URL]") : detail}${trust}${via}`,
     });
 }

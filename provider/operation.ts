@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createTokenSource } from "./auth";
 import { BoxClient, RateGate } from "./client";
 import { processState } from "./process-state";
+import { resolveProxy } from "./proxy";
 import type { Deadline, RetryPolicy } from "./retry";
 import { BOX_ORIGIN, resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
 
@@ -37,6 +38,7 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
     // Credentials first: with none at all, saying how to provide them helps more than any origin rule.
     const credentials = resolveCredentials(state.config, env, (path) => fs.readFileSync(path, "utf8"));
     const settings = resolveTransport(state.config, env);
+    const proxy = resolveProxy(state.config, env, settings.baseUrl);
     const retry = retryPolicy(settings.maxRetries);
     // One deadline for the whole create or update, its token fetch and every batch included.
     const deadline: Deadline = {
@@ -67,6 +69,7 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
         deadline,
         cache: state.tokens,
         log,
+        proxy,
     });
     const client = new BoxClient({
         baseUrl: settings.baseUrl,
@@ -76,6 +79,7 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
         deadline,
         log,
         gate,
+        proxy,
     });
     return { client, settings };
 }

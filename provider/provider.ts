@@ -23,6 +23,7 @@ import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { openBoxOperation } from "./operation";
 import { processState } from "./process-state";
+import { resolveProxy } from "./proxy";
 import { applyGuardrails } from "./guardrails";
 import { refuseProtectedMembers } from "./group-members";
 import { MAX_CHECK_FAILURES } from "./limits";
@@ -120,7 +121,8 @@ function recordOfOutcome(outcome: TerminationOutcome, startedAt: string): Termin
  */
 function originFailures(): CheckFailure[] {
     try {
-        resolveOrigin(processState().config, process.env);
+        const origin = resolveOrigin(processState().config, process.env);
+        resolveProxy(processState().config, process.env, origin.baseUrl);
         return [];
     } catch (err) {
         if (err instanceof BoxSettingsError) return [{ property: "", reason: err.message }];

@@ -42,7 +42,8 @@ export type SettingName =
     | "protectedGroupIds"
     | "maxNewPrincipals"
     | "reasonPattern"
-    | "checkGroupMembers";
+    | "checkGroupMembers"
+    | "proxyUrl";
 
 const spec = (
     name: SettingName,
@@ -72,6 +73,12 @@ export const SETTINGS: readonly SettingSpec[] = [
         false,
         "API origin (the token endpoint is `{baseUrl}/oauth2/token`).",
         "https://api.box.com",
+    ),
+    spec(
+        "proxyUrl",
+        "BOX_PROXY_URL",
+        true,
+        "HTTPS proxy for requests to Box (`http://[user:password@]host:port`), from the same source as the credentials; a CONNECT tunnel keeps TLS end to end. Unset: `HTTPS_PROXY` and `NO_PROXY` apply.",
     ),
     spec(
         "maxRetries",
@@ -204,7 +211,7 @@ export function lookup(
     return s?.defaultValue;
 }
 
-function where(name: SettingName): string {
+export function where(name: SettingName): string {
     const s = SETTINGS.find((x) => x.name === name);
     return s ? `${s.configKey} / ${s.envVar}` : name;
 }
@@ -246,13 +253,18 @@ export interface ResolvedOrigin {
 }
 
 /** Whether a host name is this machine: the only place plain http may carry a credential. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** Whether the environment names any credential. */
+export function envHasCredentials(env: Record<string, string | undefined>): boolean {
+    return SETTINGS.some((x) => CREDENTIAL_SETTINGS.includes(x.name) && env[x.envVar]);
+}
+
 /** Whether stack config names any credential (then credentials and the origin come only from there). */
-function credentialsFromConfig(config: RawSettings): boolean {
+export function credentialsFromConfig(config: RawSettings): boolean {
     return CREDENTIAL_SETTINGS.some((name) => config[name] !== undefined && config[name] !== "");
 }
 
@@ -289,8 +301,7 @@ export function resolveOrigin(config: RawSettings, env: Record<string, string | 
     const own = fromConfig ? inConfig : inEnv;
     const other = fromConfig ? inEnv : inConfig;
     // With no credentials anywhere nothing will be sent; the missing credentials are the error to show.
-    const envHasCredentials = SETTINGS.some((x) => CREDENTIAL_SETTINGS.includes(x.name) && env[x.envVar]);
-    if (other !== undefined && own === undefined && (fromConfig || envHasCredentials)) {
+    if (other !== undefined && own === undefined && (fromConfig || envHasCredentials(env))) {
         const [credSource, otherKey] = fromConfig
             ? ["stack config", "BOX_BASE_URL (environment)"]
             : ["the environment", "box:baseUrl (stack config)"];

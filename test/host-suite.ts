@@ -37,9 +37,15 @@ export interface HostSuite {
     startHost(options?: Omit<HostOptions, "cwd">): Promise<ProviderHost>;
     /**
      * Starts this test's host, configures it with `box:baseUrl` (the emulator's, unless given) and
-     * `config` (secrets wrapped as the engine does), and returns an engine over it.
+     * `config` (secrets wrapped as the engine does), with `env` added to its environment, and returns
+     * an engine over it.
      */
-    start(config: Record<string, string>, secretKeys?: string[], baseUrl?: string): Promise<MiniEngine>;
+    start(
+        config: Record<string, string>,
+        secretKeys?: string[],
+        baseUrl?: string,
+        env?: Record<string, string | undefined>,
+    ): Promise<MiniEngine>;
 }
 
 /** Declares `title(mode)` once per capture mode, with `body` defining its tests over a {@link HostSuite}. */
@@ -95,8 +101,8 @@ export function describeInHost(
                     hosts.push(host);
                     return host;
                 },
-                async start(config, secretKeys = [], baseUrl) {
-                    const started = await suite.startHost();
+                async start(config, secretKeys = [], baseUrl, env) {
+                    const started = await suite.startHost({ env });
                     await started.configure(
                         { "box:baseUrl": baseUrl ?? suite.box.baseUrl, ...config },
                         secretKeys,

@@ -249,6 +249,8 @@ describe("settings (pure)", () => {
             "accessToken",
             "clientSecret",
             "jwtConfig",
+            // It may carry the proxy's own password.
+            "proxyUrl",
         ]);
     });
 });

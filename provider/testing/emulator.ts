@@ -12,6 +12,7 @@
  */
 import * as crypto from "crypto";
 import * as http from "http";
+import * as https from "https";
 import type { AddressInfo, Socket } from "net";
 import type { Duplex } from "stream";
 import { clientError, newRequestId, rawClientErrorResponse, type Answer } from "./box-responses";
@@ -59,13 +60,18 @@ export interface EmulatorOptions {
      * it consumes no fault, as it never reaches the point where one would apply.
      */
     maxBodyBytes?: number;
+    /**
+     * Serve HTTPS with this key and certificate (PEM) instead of plain HTTP, e.g. to test a proxy or
+     * a corporate CA: the client must trust the certificate's issuer (`NODE_EXTRA_CA_CERTS`).
+     */
+    tls?: { key: string; cert: string };
     /** How much of the request log `requests` keeps: the latest 10,000 requests, bodies up to 256 KiB each. */
     log?: LogLimits;
 }
 
 /** A running emulator. */
 export interface BoxEmulator {
-    /** `http://127.0.0.1:<port>`, to use as `box:baseUrl` / `BOX_BASE_URL`. */
+    /** `http://127.0.0.1:<port>` (`https:` with `tls`), to use as `box:baseUrl` / `BOX_BASE_URL`. */
     readonly baseUrl: string;
     /** A valid static access token. */
     readonly accessToken: string;
@@ -242,11 +248,17 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
     };
 
     // Without `requireHostHeader: false`, Node itself answers a Host-less request with a bare 400.
-    const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const requestId = newRequestId();
         res.on("error", () => res.destroy());
         serve(state, req, res).catch(() => failClosed(res, requestId));
-    });
+    };
+    const server = options.tls
+        ? https.createServer(
+              { key: options.tls.key, cert: options.tls.cert, requireHostHeader: false },
+              handler,
+          )
+        : http.createServer({ requireHostHeader: false }, handler);
     server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
         // Node's own rule: answer only on a connection that has not been answered on yet.
         if (err.code === "ECONNRESET" || !socket.writable || (socket as Socket).bytesWritten > 0) {
@@ -291,7 +303,7 @@ export async function startBoxEmulator(options: EmulatorOptions = {}): Promise<B
     });
     // A listening server's later errors (say, too many open files) fail connections, not the process.
     server.on("error", () => undefined);
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const baseUrl = `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     return {
         baseUrl,
