@@ -96,6 +96,8 @@ export interface ConnectProxy {
     seen(): string;
     /** Plain (non-CONNECT) requests it received: a client sending a request to the proxy in clear. */
     plainRequests: string[];
+    /** Client connections still open. */
+    openClients(): number;
     close(): Promise<void>;
 }
 
@@ -107,6 +109,8 @@ export interface ConnectProxyOptions {
     requireAuthorization?: string;
     /** Accept CONNECT and never answer it. */
     hang?: boolean;
+    /** Start a 200 answer to CONNECT and never finish its headers, a byte every 50 ms. */
+    trickle?: boolean;
 }
 
 /** Starts a CONNECT proxy on 127.0.0.1. */
@@ -115,16 +119,25 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
     const plainRequests: string[] = [];
     const chunks: Buffer[] = [];
     const sockets = new Set<Duplex>();
+    const clients = new Set<Duplex>();
     const server = http.createServer((req, res) => {
         plainRequests.push(`${req.method} ${req.url}`);
         res.writeHead(400).end();
     });
     server.on("connect", (req: http.IncomingMessage, client: Duplex, head: Buffer) => {
         sockets.add(client);
+        clients.add(client);
         client.on("error", () => client.destroy());
+        client.on("close", () => clients.delete(client));
         const auth = req.headers["proxy-authorization"];
         connects.push({ target: req.url ?? "", ...(auth ? { proxyAuthorization: String(auth) } : {}) });
         if (options.hang) return;
+        if (options.trickle) {
+            client.write("HTTP/1.1 200 Connection Established\r\nX-Pad: ");
+            const timer = setInterval(() => client.write("a"), 50);
+            client.on("close", () => clearInterval(timer));
+            return;
+        }
         const refuse =
             options.refuse ??
             (options.requireAuthorization !== undefined && auth !== options.requireAuthorization
@@ -152,6 +165,7 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
         url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
         connects,
         plainRequests,
+        openClients: () => clients.size,
         seen: () => Buffer.concat(chunks).toString("latin1"),
         close: () =>
             new Promise<void>((resolve) => {

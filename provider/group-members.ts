@@ -64,32 +64,44 @@ async function membersOf(
     groupId: string,
 ): Promise<Array<{ id: string; login: string }>> {
     const members: Array<{ id: string; login: string }> = [];
+    const unchecked = (why: string) =>
+        new ProtectedMemberError(
+            `Protected users are set, and ${why}, so group ${groupId}'s members could not be checked; ${OFF}. Nothing was sent to Box.`,
+        );
     for (let offset = 0; ;) {
         let page: Page;
         try {
             page = (await client.groupMemberships(groupId, MEMBERS_PAGE, offset)) as Page;
         } catch (err) {
-            if (err instanceof Error && (err as Partial<BoxApiError>).status === 404) return members; // no such group: Box refuses it anyway
+            // A 404 is no proof the group is empty: Box answers it too for a group these credentials cannot see.
+            const status = (err as Partial<BoxApiError>).status;
             const grant =
-                (err as Partial<BoxApiError>).status === 403
+                status === 403
                     ? " Box lists a group's members only to admins and to apps with the Manage groups scope (docs/box-app-setup.md): grant it,"
-                    : " Run `pulumi up` again once Box answers,";
+                    : status === 404
+                      ? " Box does not show these credentials this group: remove it if it no longer exists, or grant access to it,"
+                      : " Run `pulumi up` again once Box answers,";
             throw new ProtectedMemberError(
                 `Protected users are set, so group ${groupId} is sent only once its members are checked, and they could not be listed: ${(err as Error).message}.${grant} ${OFF}. Nothing was sent to Box.`,
             );
         }
-        const entries = Array.isArray(page.entries) ? (page.entries as Entry[]) : undefined;
-        if (!entries) {
-            throw new ProtectedMemberError(
-                `Protected users are set, and Box's list of group ${groupId}'s members has no entries list, so they could not be checked; ${OFF}. Nothing was sent to Box.`,
-            );
+        const entries = Array.isArray(page.entries) ? (page.entries as Array<Entry | null>) : undefined;
+        if (!entries) throw unchecked("Box's list of its members has no entries list");
+        for (const e of entries) {
+            const user = e && typeof e === "object" ? e.user : undefined;
+            const id = typeof user?.id === "string" || typeof user?.id === "number" ? String(user.id) : "";
+            const login = typeof user?.login === "string" ? user.login : "";
+            // An entry that names no user could be anyone, a protected user included.
+            if (id === "" && login === "")
+                throw unchecked("Box's list of its members has an entry without a user");
+            members.push({ id, login });
         }
-        for (const e of entries)
-            members.push({ id: String(e.user?.id ?? ""), login: String(e.user?.login ?? "") });
         const total = typeof page.total_count === "number" ? page.total_count : undefined;
         offset += entries.length;
-        if (entries.length < MEMBERS_PAGE || entries.length === 0 || (total !== undefined && offset >= total))
-            return members;
+        // A page may hold fewer entries than asked: only an empty page, or a short one once total_count
+        // is reached, ends the list; a full page always asks for the next (a total_count may be stale).
+        if (entries.length === 0) return members;
+        if (entries.length < MEMBERS_PAGE && (total === undefined || offset >= total)) return members;
         if (offset > MAX_MEMBERS_OFFSET) {
             throw new ProtectedMemberError(
                 `Protected users are set, and group ${groupId} has more than ${MAX_MEMBERS_OFFSET + MEMBERS_PAGE} members` +

@@ -124,9 +124,22 @@ const CERTIFICATE_CODES: readonly string[] = [
 ];
 
 /** A CONNECT tunnel through the proxy; refuses a plain-http target, which the proxy would read. */
-function tunnelTo(proxy: ProxySettings, url: string): HttpsProxyAgent<string> {
+function tunnelTo(proxy: ProxySettings, url: string, signal: AbortSignal): HttpsProxyAgent<string> {
     if (!url.startsWith("https:")) throw new Error("a proxy is used only for https: origins");
-    return new HttpsProxyAgent(proxy.url, { keepAlive: false });
+    // The proxy's credentials travel as a header, not in the URL the agent keeps (and prints under DEBUG).
+    const parsed = new URL(proxy.url);
+    const user = decodeURIComponent(parsed.username);
+    const password = decodeURIComponent(parsed.password);
+    parsed.username = "";
+    parsed.password = "";
+    const headers: Record<string, string> =
+        user || password
+            ? { "Proxy-Authorization": `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` }
+            : {};
+    // `signal` reaches the proxy socket (net.connect passes it to the Socket): an attempt that ends
+    // while the proxy is still answering CONNECT closes that socket instead of leaving it reading.
+    const options = { keepAlive: false, headers, signal } as ConstructorParameters<typeof HttpsProxyAgent>[1];
+    return new HttpsProxyAgent(parsed.href, options);
 }
 
 /** Sends one request. Resolves with any HTTP answer; rejects only with a {@link BoxNetworkError}. */
@@ -137,7 +150,7 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
         let response;
         // A proxy that refuses the tunnel answers in Box's place (the agent replays its answer): tell them apart.
         let refusal: { statusCode: number; statusText: string } | undefined;
-        const agent = request.proxy ? tunnelTo(request.proxy, request.url) : undefined;
+        const agent = request.proxy ? tunnelTo(request.proxy, request.url, controller.signal) : undefined;
         agent?.on("proxyConnect", (connect: { statusCode: number; statusText: string }) => {
             if (connect.statusCode !== 200) refusal = connect;
         });
@@ -181,6 +194,12 @@ export async function sendHttp(request: HttpRequest): Promise<HttpResponse> {
     }
 }
 
+/** `host:port` as CONNECT names it. */
+function hostPort(url: string): string {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`;
+}
+
 /** The proxy's own refusal of a tunnel (its 403, 407, 502, ...): not an answer from Box. */
 function proxyRefusal(request: HttpRequest, status: number, text: string): BoxNetworkError {
     const auth =
@@ -190,7 +209,7 @@ function proxyRefusal(request: HttpRequest, status: number, text: string): BoxNe
     return new BoxNetworkError({
         kind: "other",
         endpoint: describeEndpoint(request.method, request.url),
-        detail: `the proxy from ${request.proxy?.source} refused the tunnel to ${new URL(request.url).host} with HTTP ${status} ${printable(text).slice(0, 100)}${auth}`,
+        detail: `the proxy from ${request.proxy?.source} refused the tunnel to ${hostPort(request.url)} with HTTP ${status} ${printable(text).slice(0, 100)}${auth}`,
     });
 }
 

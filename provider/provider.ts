@@ -132,11 +132,14 @@ function originFailures(): CheckFailure[] {
 
 /**
  * Refuses a resource too large for a partial failure of it to be recorded (record-bound.ts), but only
- * when something would be sent: a resource already recorded whole that adds no one never fails.
+ * when something would be sent: a resource already recorded whole that adds no one and is not
+ * replaced never fails.
  */
 function sizeFailure(olds: Props, inputs: SessionTerminationInputs): CheckFailure | undefined {
     const after = principalsOf(inputs);
-    if (isEmpty(addedPrincipals(principalsOf(olds), after))) return undefined;
+    // A replacement (changed triggers) sends everyone again.
+    const replaced = planDiff(olds, asProps(inputs)).replaces.length > 0;
+    if (!replaced && isEmpty(addedPrincipals(principalsOf(olds), after))) return undefined;
     return recordBoundFailure(after, { reason: inputs.reason, triggers: inputs.triggers });
 }
 

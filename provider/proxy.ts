@@ -36,11 +36,17 @@ export function bypassesProxy(noProxy: string, hostname: string, port: string): 
     for (const raw of noProxy.toLowerCase().split(/[\s,]+/)) {
         if (raw === "") continue;
         if (raw === "*") return true;
-        const colon = raw.lastIndexOf(":");
-        const hasPort = colon > 0 && /^\d+$/.test(raw.slice(colon + 1)) && !raw.startsWith("[");
-        const name = (hasPort ? raw.slice(0, colon) : raw).replace(/^\*?\./, "").replace(/^\[|\]$/g, "");
-        if (hasPort && raw.slice(colon + 1) !== port) continue;
-        if (host === name || host.endsWith(`.${name}`)) return true;
+        // `[::1]:8443`, `[::1]`, bare `::1` (no port: more than one colon), `host:port`, `host`.
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
+        const hostPort = /^([^:]+):(\d+)$/.exec(raw);
+        const [name, wantPort] = bracketed
+            ? [bracketed[1], bracketed[2]]
+            : hostPort
+              ? [hostPort[1], hostPort[2]]
+              : [raw, undefined];
+        if (wantPort !== undefined && wantPort !== port) continue;
+        const bare = name.replace(/^\*?\./, "");
+        if (host === bare || (!bare.includes(":") && host.endsWith(`.${bare}`))) return true;
     }
     return false;
 }

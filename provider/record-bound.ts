@@ -12,7 +12,7 @@ import { MAX_MESSAGE_CHARS } from "./limits";
 import { MAX_TRAILER_BYTES, trailerBytes } from "./host-limits";
 import { leastRecordedShape } from "./partial-failure";
 import { outputsOf } from "./state";
-import { PRINCIPAL_KINDS, type Principals } from "./types";
+import { PRINCIPAL_KINDS, type PrincipalKind, type Principals } from "./types";
 import { countPrincipals, type CheckFailure } from "./validation";
 
 /** What of a resource's inputs a partial result records besides its principals. */
@@ -38,11 +38,12 @@ function longestFirst(p: Principals): Principals {
 export function worstPartialBytes(principals: Principals, extras: RecordedExtras = {}): number {
     const longest = longestFirst(principals);
     const refused = PRINCIPAL_KINDS.flatMap((kind) =>
-        longest[kind].slice(0, 3).map((value) => ({
+        longest[kind].slice(0, 3).map((value, i) => ({
             kind,
             value,
             status: 404,
-            code: "x".repeat(100),
+            // Distinct, so the report lists as many answers as it ever does.
+            code: `${kind}${i}`.padEnd(100, "x"),
             requestId: "r".repeat(100),
         })),
     );
@@ -73,11 +74,39 @@ export function partialResultFits(
     return worstPartialBytes(principals, extras) <= budget;
 }
 
-const NONE: Principals = { userIds: [], userLogins: [], groupIds: [] };
+/**
+ * `items` cut, in order, into the fewest runs each accepted by `fits` (the largest prefix each time:
+ * sizes only grow as items are added); undefined when even one item alone does not fit.
+ */
+export function splitToFit<T>(items: readonly T[], fits: (run: readonly T[]) => boolean): T[][] | undefined {
+    const runs: T[][] = [];
+    let rest = items;
+    while (rest.length) {
+        let lo = 0;
+        let hi = rest.length;
+        while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (fits(rest.slice(0, mid))) lo = mid;
+            else hi = mid - 1;
+        }
+        if (lo === 0) return undefined;
+        runs.push(rest.slice(0, lo));
+        rest = rest.slice(lo);
+    }
+    return runs;
+}
+
+/** The principals of `entries`, in their lists. */
+function principalsIn(entries: ReadonlyArray<{ kind: PrincipalKind; value: string }>): Principals {
+    const p: Principals = { userIds: [], userLogins: [], groupIds: [] };
+    for (const e of entries) p[e.kind].push(e.value);
+    return p;
+}
 
 /**
  * A `check` failure when a partial result of this resource could not be recorded, saying how many
- * resources to split it into; undefined when it fits. Named on the largest list.
+ * resources it takes; undefined when it fits. Named on the largest list, or on `reason` or `triggers`
+ * when they alone leave no room.
  */
 export function recordBoundFailure(
     principals: Principals,
@@ -86,26 +115,31 @@ export function recordBoundFailure(
 ): CheckFailure | undefined {
     const bytes = worstPartialBytes(principals, extras);
     if (bytes <= budget) return undefined;
-    const fixed = worstPartialBytes(NONE, extras);
-    const count = countPrincipals(principals);
+    const limit = `${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer`;
+    const entries = PRINCIPAL_KINDS.flatMap((kind) => principals[kind].map((value) => ({ kind, value })));
+    const parts = splitToFit(entries, (run) => worstPartialBytes(principalsIn(run), extras) <= budget);
+    if (!parts) {
+        const sizes = {
+            reason: JSON.stringify(extras.reason ?? "").length,
+            triggers: JSON.stringify(extras.triggers ?? []).length,
+        };
+        const property = sizes.triggers > sizes.reason ? "triggers" : "reason";
+        return {
+            property,
+            reason:
+                `too long for a partial failure to be recorded in Pulumi state (with the ${property === "reason" ? "triggers" : "reason"}, ` +
+                `about ${worstPartialBytes(principalsIn(entries.slice(0, 1)), extras).toLocaleString("en")} bytes of the ${limit}): shorten it`,
+        };
+    }
     const largest = [...PRINCIPAL_KINDS].sort(
         (a, b) => principals[b].join("").length - principals[a].join("").length,
     )[0];
-    if (fixed >= budget || count === 0) {
-        return {
-            property: "reason",
-            reason:
-                `too long for a partial failure to be recorded in Pulumi state (with triggers, about ` +
-                `${fixed.toLocaleString("en")} bytes of the ${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer): shorten it`,
-        };
-    }
-    const parts = Math.ceil((bytes - fixed) / (budget - fixed));
     return {
         property: largest,
         reason:
-            `${count.toLocaleString("en")} principals take too many bytes for a partial failure to be recorded in Pulumi state ` +
-            `(about ${bytes.toLocaleString("en")} of the ${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer), ` +
+            `${countPrincipals(principals).toLocaleString("en")} principals take too many bytes for a partial failure to be recorded in Pulumi state ` +
+            `(about ${bytes.toLocaleString("en")} of the ${limit}), ` +
             `so one failed request would leave nothing recorded and every \`pulumi up\` would send them all again. ` +
-            `Split them across at least ${parts} SessionTermination resources (loadRevocations splits a revocations file's entries itself).`,
+            `Split them across ${parts.length} SessionTermination resources or more (loadRevocations splits a revocations file's entries itself).`,
     };
 }

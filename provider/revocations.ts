@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import { parse } from "yaml";
-import { partialResultFits } from "./record-bound";
+import { partialResultFits, splitToFit } from "./record-bound";
 import type { Principals } from "./types";
 import { principalsOf } from "./validation";
 
@@ -159,7 +159,7 @@ function principalsOfEntry(r: Revocation): Principals {
 export function splitForRecording(r: Revocation): Revocation[] {
     if (partialResultFits(principalsOfEntry(r), { reason: r.reason })) return [r];
     const entries = LISTS.flatMap((kind) => (r[kind] ?? []).map((value) => ({ kind, value })));
-    const partOf = (list: typeof entries, name: string): Revocation => {
+    const partOf = (list: readonly (typeof entries)[number][], name: string): Revocation => {
         const part: Revocation = { name, reason: r.reason };
         for (const kind of LISTS) {
             const values = list.filter((e) => e.kind === kind).map((e) => e.value);
@@ -167,24 +167,11 @@ export function splitForRecording(r: Revocation): Revocation[] {
         }
         return part;
     };
-    const parts: Revocation[] = [];
-    let rest = entries;
-    while (rest.length) {
-        const name = parts.length ? `${r.name}-part-${parts.length + 1}` : r.name;
-        // The largest prefix that fits: sizes only grow as entries are added.
-        let lo = 0;
-        let hi = rest.length;
-        while (lo < hi) {
-            const mid = Math.ceil((lo + hi) / 2);
-            if (partialResultFits(principalsOfEntry(partOf(rest.slice(0, mid), name)), { reason: r.reason }))
-                lo = mid;
-            else hi = mid - 1;
-        }
-        if (lo === 0) return [r];
-        parts.push(partOf(rest.slice(0, lo), name));
-        rest = rest.slice(lo);
-    }
-    return parts;
+    const runs = splitToFit(entries, (run) =>
+        partialResultFits(principalsOfEntry(partOf(run, r.name)), { reason: r.reason }),
+    );
+    if (!runs) return [r];
+    return runs.map((run, i) => partOf(run, i === 0 ? r.name : `${r.name}-part-${i + 1}`));
 }
 
 /** Reads and parses a revocations file from disk (see {@link parseRevocations}). */

@@ -421,6 +421,52 @@ describe("Box emulator under hostile requests", () => {
         await expectStillServing(box);
     });
 
+    it("scrubs known secrets from the fields the token endpoint logs, even swapped into client_id or the subject", async () => {
+        const forms: Array<Record<string, string>> = [
+            { grant_type: "client_credentials", client_id: CLIENT_SECRET, client_secret: jwt.app.clientId },
+            {
+                grant_type: "client_credentials",
+                client_id: jwt.app.clientId,
+                client_secret: "wrong",
+                box_subject_type: "enterprise",
+                box_subject_id: TOKEN,
+            },
+        ];
+        for (const form of forms) {
+            await fetch(`${box.baseUrl}/oauth2/token`, {
+                method: "POST",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: new URLSearchParams(form).toString(),
+            });
+        }
+        expect(box.requests).to.have.length(2);
+        expect(printedLog(box)).to.not.include(CLIENT_SECRET).and.not.include(TOKEN);
+    });
+
+    it("bounds its log's memory: a body of too many JSON values is a placeholder, and the oldest records go past the total", async () => {
+        const tiny = await startBoxEmulator({ accessTokens: [TOKEN], log: { totalBytes: 200_000 } });
+        try {
+            const post = (body: string) =>
+                fetch(`${tiny.baseUrl}${USERS}`, {
+                    method: "POST",
+                    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+                    body,
+                });
+            await post(`[${Array(80_000).fill("{}").join(",")}]`);
+            expect(tiny.requests[0].body).to.equal("[not recorded: more than 20000 JSON values]");
+            const ids = JSON.stringify({
+                user_ids: Array.from({ length: 1000 }, (_, i) => String(i)),
+                user_logins: [],
+            });
+            for (let i = 0; i < 5; i++) await post(ids);
+            // Each kept body costs about 75 KB (its text and its 1,000 values): two fit in 200,000.
+            expect(tiny.requests.length).to.be.within(2, 3);
+            expect(tiny.requests.at(-1)!.status).to.equal(202);
+        } finally {
+            await tiny.close();
+        }
+    });
+
     it("bounds its log: the latest requests only, and a body over the limit as a placeholder with its size", async () => {
         const small = await startBoxEmulator({ accessTokens: [TOKEN], log: { requests: 3, bodyBytes: 64 } });
         try {

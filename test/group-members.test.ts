@@ -119,6 +119,43 @@ describe("protected users inside groups", function () {
         expect(sent()).to.deep.equal([]);
     });
 
+    it("fails closed on a 404 (Box's answer too for a group these credentials cannot see) and on an entry naming no user", async () => {
+        await settings({ "box:protectedUserIds": "22466421" });
+        box.enqueue({ path: "/2.0/groups/700/memberships", status: 404 });
+        const hidden = await rejectionOf(provider.create(inputs({ groupIds: ["700"] })));
+        expect(hidden.message)
+            .to.include("Box API 404")
+            .and.include("Box does not show these credentials this group");
+        box.enqueue({
+            path: "/2.0/groups/700/memberships",
+            status: 200,
+            body: JSON.stringify({ total_count: 2, entries: [{ type: "group_membership" }, null] }),
+        });
+        const blank = await rejectionOf(provider.create(inputs({ groupIds: ["700"] })));
+        expect(blank.message).to.include("an entry without a user");
+        expect(sent()).to.deep.equal([]);
+    });
+
+    it("reads every page: short pages until total_count, and past a stale total_count while pages are full", async () => {
+        await settings({ "box:protectedUserIds": "22466421" });
+        const page = (entries: unknown[], total: number) => ({
+            path: "/2.0/groups/700/memberships",
+            status: 200,
+            body: JSON.stringify({ total_count: total, entries }),
+        });
+        const users = (ids: string[]) => ids.map((id) => ({ user: { id, login: `${id}@example.com` } }));
+        // Box may give fewer than asked: the protected user is on the third short page of 300.
+        box.enqueue(page(users(["1", "2"]), 5), page(users(["3", "4"]), 5), page(users(["22466421"]), 5));
+        const short = await rejectionOf(provider.create(inputs({ groupIds: ["700"] })));
+        expect(short.message).to.match(/^Refused: group 700 holds user 22466421/);
+        // A total_count of 1,000 with a full page: the next page is read anyway.
+        const full = users(Array.from({ length: 1000 }, (_, i) => String(90_000 + i)));
+        box.enqueue(page(full, 1000), page(users(["22466421"]), 1000));
+        const stale = await rejectionOf(provider.create(inputs({ groupIds: ["700"] })));
+        expect(stale.message).to.match(/^Refused: group 700 holds user 22466421/);
+        expect(sent()).to.deep.equal([]);
+    });
+
     it("lists nothing without protected users, or with box:checkGroupMembers=false", async () => {
         await settings();
         await provider.create(inputs({ groupIds: ["11446498"] }));

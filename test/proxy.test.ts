@@ -35,7 +35,10 @@ describe("proxy rules (pure)", () => {
         for (const entry of ["", "notbox.com", "ox.com", "api.box.com:8443", "box.co"])
             expect(bypassesProxy(entry, "api.box.com", "443"), entry).to.equal(false);
         expect(bypassesProxy("127.0.0.1", "127.0.0.1", "8443")).to.equal(true);
-        expect(bypassesProxy("[::1]", "[::1]", "443")).to.equal(true);
+        for (const entry of ["[::1]", "::1", "[::1]:8443"])
+            expect(bypassesProxy(entry, "[::1]", "8443"), entry).to.equal(true);
+        expect(bypassesProxy("[::1]:443", "[::1]", "8443")).to.equal(false);
+        expect(bypassesProxy("::1", "[::2]", "443")).to.equal(false);
     });
 
     it("HTTPS_PROXY unless NO_PROXY names the host; box:proxyUrl wins; plain http origins never", () => {
@@ -139,7 +142,8 @@ describeInHost(
                 { "box:accessToken": TOKEN, "box:proxyUrl": url },
                 ["box:accessToken", "box:proxyUrl"],
                 undefined,
-                { ...trusted, NO_PROXY: "*" },
+                // DEBUG turns on the agent's own log lines: they must not carry the proxy's password either.
+                { ...trusted, NO_PROXY: "*", DEBUG: "https-proxy-agent,agent-base" },
             );
             const [step] = await engine.up(suite.captured.register(spec));
             expect(step.error).to.equal(undefined);
@@ -205,6 +209,21 @@ describeInHost(
             );
             expect(step.error?.message).to.include("NODE_EXTRA_CA_CERTS");
             expect(suite.box.accepted()).to.have.length(1);
+        });
+
+        it("a proxy that trickles its CONNECT answer forever: the step ends, and the proxy's socket is closed", async () => {
+            proxy = await startConnectProxy({ trickle: true });
+            const engine = await suite.start(
+                { "box:accessToken": TOKEN, "box:maxRetries": "1", "box:timeoutSeconds": "2" },
+                ["box:accessToken"],
+                undefined,
+                { ...trusted, HTTPS_PROXY: proxy.url },
+            );
+            const [step] = await within(30_000, engine.up(suite.captured.register(spec)));
+            expect(step.error?.message).to.include("timeout");
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            expect(proxy.connects).to.have.length(2);
+            expect(proxy.openClients()).to.equal(0);
         });
 
         it("a proxy that never answers CONNECT: the step still ends, within box:timeoutSeconds", async () => {

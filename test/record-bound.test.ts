@@ -54,7 +54,7 @@ describe("record bound: every resource check accepts records a partial failure",
         expect(failure.reason).to.match(
             /^userLogins: 1,000 principals take too many bytes for a partial failure to be recorded in Pulumi state \(about [\d,]+ of the 40,000 Pulumi's provider host can carry in one answer\)/,
         );
-        expect(failure.reason).to.include("Split them across at least 2 SessionTermination resources");
+        expect(failure.reason).to.include("Split them across 2 SessionTermination resources or more");
         // The split it names is enough: two resources of 500 pass.
         for (const half of [logins(1000, 36).slice(0, 500), logins(1000, 36).slice(500)]) {
             expect(
@@ -135,6 +135,77 @@ describe("record bound: every resource check accepts records a partial failure",
                 },
             ),
             { numRuns: 40 },
+        );
+    });
+
+    it("a Box that gives each of 150 refusals a 100-character code of its own still gets the 300 IDs recorded", () => {
+        const all = principalsOf(only("userIds", ids(300, 10)));
+        expect(partialResultFits(all, { reason: "SEC-1" })).to.equal(true);
+        const refusedIds = all.userIds.filter((_, i) => i % 2 === 1);
+        const notDone = only("userIds", refusedIds);
+        const accepted = subtractPrincipals(all, notDone);
+        const err = new TerminationIncompleteError({
+            accepted,
+            notDone,
+            refused: refusedIds.map((value) => ({
+                kind: "userIds" as const,
+                value,
+                status: 404,
+                code: `not_found_${value}`.padEnd(100, "x"),
+                requestId: "r".repeat(100),
+            })),
+            id: "6c1f9d1e-0000-4000-8000-000000000002",
+            properties: outputsOf({ reason: "SEC-1" }, accepted, { message: "ok", requestIds: [] }),
+            providerText: "x".repeat(150_000),
+        });
+        expect(err.properties).to.not.equal(undefined);
+        expect(err.message).to.include("and 147 other answers");
+    });
+
+    it("a triggers change is refused when too large, as the replacement sends everyone again", async () => {
+        const logins3 = ["a@example.com", "b@example.com", "c@example.com"];
+        const olds = inputs({ userLogins: logins3, triggers: [1] });
+        const result = await provider.check!(
+            olds,
+            inputs({ userLogins: logins3, triggers: ["x".repeat(45_000)] }),
+        );
+        expect(result.failures!.map((f) => f.reason.split(":")[0])).to.deep.equal(["triggers"]);
+    });
+
+    it("the split it advises is enough, for ASCII and non-ASCII logins of any length", () => {
+        for (const [length, n, ch] of [
+            [36, 1000, "a"],
+            [254, 200, "a"],
+            [254, 200, "ü"],
+            [120, 50, "€"],
+        ] as const) {
+            const list = Array.from(
+                { length: n },
+                (_, i) => `${i}.${ch.repeat(length)}`.slice(0, length - 12) + "@example.com",
+            );
+            const failure = recordBoundFailure(only("userLogins", list), { reason: "SEC-1" });
+            const advised = failure ? Number(/across (\d+) SessionTermination/.exec(failure.reason)?.[1]) : 1;
+            const parts = parseRevocations(
+                [
+                    "revocations:",
+                    "  - name: bulk",
+                    '    reason: "SEC-1"',
+                    "    userLogins:",
+                    ...list.map((l) => `      - "${l}"`),
+                ].join("\n"),
+                "r.yaml",
+            );
+            expect(parts.length, `${n} logins of ${length} '${ch}'`).to.equal(advised);
+            for (const p of parts)
+                expect(partialResultFits(principalsOf(p), { reason: "SEC-1" })).to.equal(true);
+        }
+        // The smallest report names one principal per list, so even the longest non-ASCII logins fit by the dozen.
+        const longest = Array.from(
+            { length: 20 },
+            (_, i) => `${i}.${"ü".repeat(254)}`.slice(0, 242) + "@example.com",
+        );
+        expect(partialResultFits(principalsOf(only("userLogins", longest)), { reason: "SEC-1" })).to.equal(
+            true,
         );
     });
 

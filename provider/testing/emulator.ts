@@ -198,7 +198,7 @@ async function serve(state: ServerState, req: http.IncomingMessage, res: http.Se
                 raw: body.raw,
                 requestId,
             });
-            if (routed.logBody) record.body = recordedValue(routed.logBody) ?? "[REDACTED]";
+            if (routed.logBody) state.log.setBody(record, recordedValue(routed.logBody) ?? "[REDACTED]");
             answer = routed.answer;
             if (fault?.status !== undefined) {
                 // Box's 503 may still have applied the write: the log says whether it did.

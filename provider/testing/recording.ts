@@ -6,6 +6,7 @@
  */
 import type * as http from "http";
 import { defineOwn, parseJson } from "./json";
+import { bodyWeight, jsonValues, MAX_BODY_VALUES } from "./log-bounds";
 
 /** One request the emulator received. */
 export interface RecordedRequest {
@@ -207,6 +208,8 @@ export interface LogLimits {
     requests?: number;
     /** The most bytes of one body kept; a larger body is recorded as a placeholder with its size (default 256 KiB). */
     bodyBytes?: number;
+    /** What all kept bodies may cost together, parsed values counted (log-bounds.ts); oldest records go first (default 64 MiB). */
+    totalBytes?: number;
 }
 
 /** The list of recorded requests, kept as one array so `box.requests` stays the same live array. */
@@ -215,6 +218,10 @@ export class RequestLog {
     readonly requests: RecordedRequest[] = [];
     private readonly maxRequests: number;
     private readonly maxBodyBytes: number;
+    private readonly maxTotal: number;
+    /** What each kept record's body costs (log-bounds.ts), oldest first, beside `requests`. */
+    private readonly weights: number[] = [];
+    private total = 0;
 
     /**
      * @param knownSecrets Every credential the emulator knows (its tokens, issued tokens, apps' secrets), scrubbed wherever they appear.
@@ -226,16 +233,26 @@ export class RequestLog {
     ) {
         this.maxRequests = limits.requests ?? 10_000;
         this.maxBodyBytes = limits.bodyBytes ?? 256 * 1024;
+        this.maxTotal = limits.totalBytes ?? 64 * 1024 * 1024;
     }
 
     /** Records a request with the body as it arrived: scrubbed, or a placeholder when over the limit. */
     addRaw(method: string, path: string, headers: http.IncomingHttpHeaders, raw: string): RecordedRequest {
         const bytes = Buffer.byteLength(raw);
+        const parsed = bytes > this.maxBodyBytes ? undefined : recordedBody(raw);
+        const values = parsed === undefined ? 0 : jsonValues(parsed);
         const body =
             bytes > this.maxBodyBytes
                 ? `[not recorded: ${bytes} bytes, over the log's ${this.maxBodyBytes}]`
-                : recordedBody(raw);
-        return this.add(method, path, headers, body);
+                : values > MAX_BODY_VALUES
+                  ? `[not recorded: more than ${MAX_BODY_VALUES} JSON values]`
+                  : parsed;
+        return this.add(method, path, headers, body, body === parsed ? bodyWeight(bytes, values) : 0);
+    }
+
+    /** Replaces a record's body with what a route says to keep, scrubbed like any other. */
+    setBody(record: RecordedRequest, body: unknown): void {
+        record.body = withoutKnown(body, this.knownSecrets());
     }
 
     /**
@@ -245,7 +262,13 @@ export class RequestLog {
     private readonly applied = new WeakSet<RecordedRequest>();
 
     /** Records a request whose answer is not known yet (status 0 until the caller sets it). */
-    add(method: string, path: string, headers: http.IncomingHttpHeaders, body: unknown): RecordedRequest {
+    add(
+        method: string,
+        path: string,
+        headers: http.IncomingHttpHeaders,
+        body: unknown,
+        weight = 0,
+    ): RecordedRequest {
         const secrets = this.knownSecrets();
         const record: RecordedRequest = {
             method,
@@ -256,8 +279,15 @@ export class RequestLog {
             status: 0,
         };
         this.requests.push(record);
-        if (this.requests.length > this.maxRequests)
-            this.requests.splice(0, this.requests.length - this.maxRequests);
+        this.weights.push(weight);
+        this.total += weight;
+        while (
+            this.requests.length > 1 &&
+            (this.requests.length > this.maxRequests || this.total > this.maxTotal)
+        ) {
+            this.requests.shift();
+            this.total -= this.weights.shift() ?? 0;
+        }
         return record;
     }
 
@@ -276,5 +306,7 @@ export class RequestLog {
     /** Forgets every record, keeping the same array. */
     clear(): void {
         this.requests.length = 0;
+        this.weights.length = 0;
+        this.total = 0;
     }
 }
