@@ -136,65 +136,24 @@ interface Rung {
     /** The most characters of Box's acknowledgement recorded in `message`. */
     messageChars: number;
 }
+const rung = (
+    provider: Rung["provider"],
+    listed: number,
+    refusedListed: number,
+    requestIds: boolean,
+    causeBytes = 4_000,
+    messageChars = 1_000,
+): Rung => ({ provider, listed, refusedListed, requestIds, causeBytes, messageChars });
 const LADDER: readonly Rung[] = [
-    {
-        provider: "real",
-        listed: 20,
-        refusedListed: 100,
-        requestIds: true,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
-    {
-        provider: "stand-in",
-        listed: 20,
-        refusedListed: 100,
-        requestIds: true,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
-    {
-        provider: "stand-in",
-        listed: 3,
-        refusedListed: 100,
-        requestIds: true,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
-    {
-        provider: "stand-in",
-        listed: 3,
-        refusedListed: 100,
-        requestIds: false,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
-    {
-        provider: "stand-in",
-        listed: 3,
-        refusedListed: 20,
-        requestIds: false,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
-    {
-        provider: "stand-in",
-        listed: 3,
-        refusedListed: 3,
-        requestIds: false,
-        causeBytes: 4_000,
-        messageChars: 1_000,
-    },
+    rung("real", 20, 100, true),
+    rung("stand-in", 20, 100, true),
+    rung("stand-in", 3, 100, true),
+    rung("stand-in", 3, 100, false),
+    rung("stand-in", 3, 20, false),
+    rung("stand-in", 3, 3, false),
     // The floor record-bound.ts sizes `check` against: one principal named per list (the rest are
     // counted, and all are in state), and a cause that keeps its status and request ID.
-    {
-        provider: "stand-in",
-        listed: 1,
-        refusedListed: 1,
-        requestIds: false,
-        causeBytes: 800,
-        messageChars: 160,
-    },
+    rung("stand-in", 1, 1, false, 800, 160),
 ];
 /** What is listed when nothing can be recorded and only the message travels. */
 const UNRECORDED: readonly number[] = [100, 20, 3];

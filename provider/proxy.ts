@@ -11,7 +11,7 @@
  * origin's host. Plain `http:` origins (loopback only) are never proxied: the proxy would see them in clear.
  */
 import { BoxSettingsError } from "./errors";
-import { credentialsFromConfig, envHasCredentials, type RawSettings } from "./settings";
+import { credentialSourced, type RawSettings } from "./settings";
 
 /** The proxy for one origin. */
 export interface ProxySettings {
@@ -84,13 +84,8 @@ export function resolveProxy(
     origin: string,
 ): ProxySettings | undefined {
     const target = new URL(origin);
-    const fromConfig = credentialsFromConfig(config);
-    const inConfig = config.proxyUrl !== undefined && config.proxyUrl !== "" ? config.proxyUrl : undefined;
-    const inEnv = env.BOX_PROXY_URL !== undefined && env.BOX_PROXY_URL !== "" ? env.BOX_PROXY_URL : undefined;
-    const own = fromConfig ? inConfig : inEnv;
-    const other = fromConfig ? inEnv : inConfig;
-    // As for box:baseUrl: with no credentials anywhere yet (preview), either source may be read.
-    if (other !== undefined && own === undefined && (fromConfig || envHasCredentials(env))) {
+    const { fromConfig, own, other, mixed } = credentialSourced("proxyUrl", config, env);
+    if (mixed) {
         throw new BoxSettingsError(
             `${fromConfig ? "BOX_PROXY_URL (environment)" : "box:proxyUrl (stack config)"} is set, but the credentials come from ` +
                 `${fromConfig ? "stack config" : "the environment"}: the proxy must come from the same source as the credentials.`,
@@ -101,7 +96,9 @@ export function resolveProxy(
     if (explicit !== undefined)
         return checked(
             explicit,
-            explicit === inConfig ? "box:proxyUrl (stack config)" : "BOX_PROXY_URL (environment)",
+            (own !== undefined ? fromConfig : !fromConfig)
+                ? "box:proxyUrl (stack config)"
+                : "BOX_PROXY_URL (environment)",
         );
     const standard = env1(env, "HTTPS_PROXY");
     if (standard === undefined) return undefined;

@@ -294,19 +294,47 @@ function quoteOrigin(raw: string): string {
     }
 }
 
-export function resolveOrigin(config: RawSettings, env: Record<string, string | undefined>): ResolvedOrigin {
+/** Where a setting that must come from the credentials' source is given. */
+export interface CredentialSourced {
+    /** Whether the credentials come from stack config (else from the environment, or nowhere yet). */
+    fromConfig: boolean;
+    /** The value in the credentials' source. */
+    own?: string;
+    /** The value in the other source. */
+    other?: string;
+    /** Given only in the other source while credentials exist somewhere: an error to report. */
+    mixed: boolean;
+}
+
+/** Reads a setting (`box:baseUrl`, `box:proxyUrl`) that must come from the same source as the credentials. */
+export function credentialSourced(
+    name: SettingName,
+    config: RawSettings,
+    env: Record<string, string | undefined>,
+): CredentialSourced {
+    const envVar = SETTINGS.find((x) => x.name === name)!.envVar;
     const fromConfig = credentialsFromConfig(config);
-    const inConfig = config.baseUrl !== undefined && config.baseUrl !== "" ? config.baseUrl : undefined;
-    const inEnv = env.BOX_BASE_URL !== undefined && env.BOX_BASE_URL !== "" ? env.BOX_BASE_URL : undefined;
+    const inConfig = config[name] !== undefined && config[name] !== "" ? config[name] : undefined;
+    const inEnv = env[envVar] !== undefined && env[envVar] !== "" ? env[envVar] : undefined;
     const own = fromConfig ? inConfig : inEnv;
     const other = fromConfig ? inEnv : inConfig;
-    // With no credentials anywhere nothing will be sent; the missing credentials are the error to show.
-    if (other !== undefined && own === undefined && (fromConfig || envHasCredentials(env))) {
+    // With no credentials anywhere nothing will be sent (preview): either source may be read.
+    return {
+        fromConfig,
+        own,
+        other,
+        mixed: other !== undefined && own === undefined && (fromConfig || envHasCredentials(env)),
+    };
+}
+
+export function resolveOrigin(config: RawSettings, env: Record<string, string | undefined>): ResolvedOrigin {
+    const { fromConfig, own, other, mixed } = credentialSourced("baseUrl", config, env);
+    if (mixed) {
         const [credSource, otherKey] = fromConfig
             ? ["stack config", "BOX_BASE_URL (environment)"]
             : ["the environment", "box:baseUrl (stack config)"];
         throw new BoxSettingsError(
-            `${otherKey} is set to ${quoteOrigin(other)}, but the credentials come from ${credSource}: the API origin must come from the same source as the credentials. ` +
+            `${otherKey} is set to ${quoteOrigin(other ?? "")}, but the credentials come from ${credSource}: the API origin must come from the same source as the credentials. ` +
                 (fromConfig
                     ? `Set box:baseUrl in stack config, or unset BOX_BASE_URL to use ${BOX_ORIGIN}.`
                     : `Set BOX_BASE_URL in the environment, or remove box:baseUrl from stack config, or move the credentials into stack config.`),
