@@ -125,6 +125,8 @@ describe("a monorepo workspace package (symlinked into node_modules, real path o
         expect(text).to.not.include("pulumi-box-session-termination/provider");
         const [modules] = packedModulesIn(text);
         expect(modules.provider.code).to.include("terminatePrincipals");
-        expect(text.length).to.be.below(40_000);
+        // Packed, about 42 KB: too large to travel with a partial result, which then records the
+        // read/delete stand-in (partial-failure.ts). The bound catches a copy of everything.
+        expect(text.length).to.be.below(45_000);
     });
 });
