@@ -185,8 +185,15 @@ function validateEntry(kind: PrincipalKind, entry: unknown): { value?: string; r
         return { reason: "must not be empty" };
     }
     if (kind === "userLogins") {
-        if (trimmed.length > MAX_LOGIN_LENGTH || !LOGIN_PATTERN.test(trimmed)) {
+        if (!LOGIN_PATTERN.test(trimmed)) {
             return { reason: `must be an email address (a Box login), got ${describeValue(entry)}` };
+        }
+        // Measured as stored (NFC), so a login typed in decomposed form is not refused for its spelling.
+        const length = trimmed.normalize("NFC").length;
+        if (length > MAX_LOGIN_LENGTH) {
+            return {
+                reason: `is ${length} characters long; an email address (a Box login) has at most ${MAX_LOGIN_LENGTH}`,
+            };
         }
         const domain = domainProblem(trimmed);
         if (domain) return { reason: domain };

@@ -47,6 +47,22 @@ describe("check: validation and normalization (pure)", () => {
         expect(twice).to.deep.equal(once);
     });
 
+    it("measures a login's length as stored (NFC): a decomposed 254-character login passes, 255 fail saying why", () => {
+        const local = "e\u0301".repeat(121); // é decomposed: 242 code units, 121 once composed
+        const nfd = `${local}${"x".repeat(254 - 121 - "@example.com".length)}@example.com`;
+        expect(nfd.normalize("NFC")).to.have.length(254);
+        const ok = checkInputs({ userLogins: [nfd] });
+        expect(ok.failures).to.deep.equal([]);
+        expect(ok.inputs.userLogins).to.deep.equal([nfd.normalize("NFC")]);
+        const long = `${"a".repeat(255 - "@example.com".length)}@example.com`;
+        expect(checkInputs({ userLogins: [long] }).failures).to.deep.equal([
+            {
+                property: "userLogins[0]",
+                reason: "is 255 characters long; an email address (a Box login) has at most 254",
+            },
+        ]);
+    });
+
     it("reports each wrong entry with its property and index", () => {
         const { failures } = checkInputs({
             userIds: ["1", "2", "jdoe@example.com", 42],
