@@ -91,17 +91,23 @@ async function membersOf(
             const user = e && typeof e === "object" ? e.user : undefined;
             const id = typeof user?.id === "string" || typeof user?.id === "number" ? String(user.id) : "";
             const login = typeof user?.login === "string" ? user.login : "";
-            // An entry that names no user could be anyone, a protected user included.
-            if (id === "" && login === "")
-                throw unchecked("Box's list of its members has an entry without a user");
+            // Box lists both for every member; an entry missing either could be a protected user.
+            if (id === "" || login === "")
+                throw unchecked("Box's list of its members has an entry without a user ID and login");
             members.push({ id, login });
         }
-        const total = typeof page.total_count === "number" ? page.total_count : undefined;
+        const total = page.total_count;
+        if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0)
+            throw unchecked("Box's list of its members has no valid total_count");
         offset += entries.length;
-        // A page may hold fewer entries than asked: only an empty page, or a short one once total_count
-        // is reached, ends the list; a full page always asks for the next (a total_count may be stale).
-        if (entries.length === 0) return members;
-        if (entries.length < MEMBERS_PAGE && (total === undefined || offset >= total)) return members;
+        // Box may give fewer entries than asked, so the count decides: a page that is short once
+        // total_count is reached ends the list, a full page always asks for the next (total_count
+        // may be stale), and an empty page before total_count is a list cut short.
+        if (entries.length === 0) {
+            if (offset < total) throw unchecked(`Box's list of its members ended at ${offset} of ${total}`);
+            return members;
+        }
+        if (entries.length < MEMBERS_PAGE && offset >= total) return members;
         if (offset > MAX_MEMBERS_OFFSET) {
             throw new ProtectedMemberError(
                 `Protected users are set, and group ${groupId} has more than ${MAX_MEMBERS_OFFSET + MEMBERS_PAGE} members` +

@@ -29,7 +29,8 @@ const env1 = (env: Record<string, string | undefined>, upper: string): string | 
 /**
  * Whether `NO_PROXY` names this host (and port): `*` for every host; otherwise a comma- or
  * space-separated list of names, each matching itself and its subdomains (`example.com`,
- * `.example.com` and `*.example.com` alike), optionally with `:port`. IP ranges are not understood.
+ * `.example.com` and `*.example.com` alike), optionally with `:port`. Addresses are compared as
+ * written (`::1` is not `0:0:0:0:0:0:0:1`) and IP ranges are not understood.
  */
 export function bypassesProxy(noProxy: string, hostname: string, port: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -61,6 +62,12 @@ function checked(url: string, source: string): ProxySettings {
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
         throw new BoxSettingsError(`${source} must be an http:// or https:// proxy URL (a CONNECT proxy)`);
+    try {
+        decodeURIComponent(parsed.username);
+        decodeURIComponent(parsed.password);
+    } catch {
+        throw new BoxSettingsError(`${source} has a user or password that is not valid percent-encoding`);
+    }
     if (
         !parsed.hostname ||
         (parsed.pathname !== "/" && parsed.pathname !== "") ||

@@ -140,6 +140,6 @@ export function recordBoundFailure(
             `${countPrincipals(principals).toLocaleString("en")} principals take too many bytes for a partial failure to be recorded in Pulumi state ` +
             `(about ${bytes.toLocaleString("en")} of the ${limit}), ` +
             `so one failed request would leave nothing recorded and every \`pulumi up\` would send them all again. ` +
-            `Split them across ${parts.length} SessionTermination resources or more (loadRevocations splits a revocations file's entries itself).`,
+            `Split them across at least ${parts.length} SessionTermination resources, filling each in order as far as check accepts (loadRevocations splits a revocations file's entries that way itself).`,
     };
 }

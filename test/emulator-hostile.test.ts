@@ -462,6 +462,15 @@ describe("Box emulator under hostile requests", () => {
             // Each kept body costs about 75 KB (its text and its 1,000 values): two fit in 200,000.
             expect(tiny.requests.length).to.be.within(2, 3);
             expect(tiny.requests.at(-1)!.status).to.equal(202);
+            // The token route keeps form fields of its own choosing: bounded the same way.
+            await fetch(`${tiny.baseUrl}/oauth2/token`, {
+                method: "POST",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: `grant_type=client_credentials&client_id=${"a".repeat(300 * 1024)}`,
+            });
+            expect(tiny.requests.at(-1)!.body).to.match(
+                /^\[not recorded: \d+ bytes, over the log's 262144\]$/,
+            );
         } finally {
             await tiny.close();
         }

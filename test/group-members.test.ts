@@ -156,6 +156,34 @@ describe("protected users inside groups", function () {
         expect(sent()).to.deep.equal([]);
     });
 
+    it("fails closed on a list that cannot be trusted whole: no or bad total_count, an early empty page, a member without ID or login", async () => {
+        await settings({ "box:protectedUserIds": "22466421" });
+        const answer = (body: unknown) => ({
+            path: "/2.0/groups/700/memberships",
+            status: 200,
+            body: JSON.stringify(body),
+        });
+        const member = { user: { id: "1", login: "1@example.com" } };
+        for (const [body, why] of [
+            [{ entries: [member] }, "no valid total_count"],
+            [{ total_count: "1001", entries: [member] }, "no valid total_count"],
+            [{ total_count: -1, entries: [member] }, "no valid total_count"],
+            [{ total_count: 1500, entries: [] }, "ended at 0 of 1500"],
+            [
+                { total_count: 1, entries: [{ user: { login: "admin@example.com" } }] },
+                "without a user ID and login",
+            ],
+            [{ total_count: 1, entries: [{ user: { id: "22466421" } }] }, "without a user ID and login"],
+        ] as const) {
+            box.enqueue(answer(body));
+            const err = await rejectionOf(provider.create(inputs({ groupIds: ["700"] })));
+            expect(err.message, JSON.stringify(body))
+                .to.include(why)
+                .and.match(/Nothing was sent to Box\.$/);
+        }
+        expect(sent()).to.deep.equal([]);
+    });
+
     it("lists nothing without protected users, or with box:checkGroupMembers=false", async () => {
         await settings();
         await provider.create(inputs({ groupIds: ["11446498"] }));

@@ -67,6 +67,7 @@ describe("proxy rules (pure)", () => {
             [{}, { HTTPS_PROXY: secretUrl }, "HTTPS_PROXY (environment)"],
             [{}, { HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@proxy/path` }, "HTTPS_PROXY (environment)"],
             [{}, { BOX_PROXY_URL: `not a url ${PROXY_PASSWORD}` }, "BOX_PROXY_URL (environment)"],
+            [{}, { HTTPS_PROXY: `http://user:${PROXY_PASSWORD}%zz@proxy:1` }, "HTTPS_PROXY (environment)"],
             [
                 { accessToken: "t" },
                 { BOX_PROXY_URL: `http://u:${PROXY_PASSWORD}@p:1` },

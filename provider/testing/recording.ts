@@ -252,7 +252,17 @@ export class RequestLog {
 
     /** Replaces a record's body with what a route says to keep, scrubbed like any other. */
     setBody(record: RecordedRequest, body: unknown): void {
-        record.body = withoutKnown(body, this.knownSecrets());
+        const text = JSON.stringify(body) ?? "";
+        const kept =
+            text.length > this.maxBodyBytes
+                ? `[not recorded: ${text.length} bytes, over the log's ${this.maxBodyBytes}]`
+                : body;
+        record.body = withoutKnown(kept, this.knownSecrets());
+        const i = this.requests.lastIndexOf(record);
+        if (i >= 0 && kept === body) {
+            this.weights[i] += text.length;
+            this.total += text.length;
+        }
     }
 
     /**
@@ -279,8 +289,10 @@ export class RequestLog {
             status: 0,
         };
         this.requests.push(record);
-        this.weights.push(weight);
-        this.total += weight;
+        // Headers and path count too: 15 KiB of headers per request add up.
+        const own = weight + path.length + (JSON.stringify(record.headers)?.length ?? 0);
+        this.weights.push(own);
+        this.total += own;
         while (
             this.requests.length > 1 &&
             (this.requests.length > this.maxRequests || this.total > this.maxTotal)
