@@ -11,11 +11,13 @@
  * 5. host-start: provider host start to first successful create, against a trivial provider.
  * 6. worst-case: how long a create takes to fail with the defaults, whatever Box or the network does.
  * 7. isolation: requests and time to find k principals Box does not know among n, against k·log2(n/k).
+ * 8. cli-up: a whole `pulumi up` of 10 and 100 resources through the pinned CLI, against trivial ones.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as bulk from "./bulk";
+import * as cliUp from "./cli-up";
 import * as hostStart from "./host-start";
 import * as isolation from "./isolation";
 import { round } from "./report";
@@ -34,6 +36,7 @@ const BENCHMARKS: ReadonlyArray<{ name: string; key: string; run: () => Promise<
         { name: "host-start", key: "hostStart", run: hostStart.run },
         { name: "worst-case", key: "worstCase", run: worstCase.run },
         { name: "isolation", key: "isolation", run: isolation.run },
+        { name: "cli-up", key: "cliUp", run: cliUp.run },
     ];
 
 const RESULTS = path.join(__dirname, "results.json");
