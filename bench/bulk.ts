@@ -6,8 +6,8 @@
 import { SessionTermination } from "../provider";
 import { splitForRecording } from "../provider/revocations";
 import { startBoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations } from "../harness/registrations";
 import { now, round, table } from "./report";
 
 /** Runs the benchmark, prints its table and returns its section of bench/results.json. */

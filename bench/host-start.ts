@@ -1,8 +1,8 @@
 /** Benchmark 5: provider host start to first successful create, against a trivial provider. */
 import { SessionTermination } from "../provider";
 import { startBoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations, type Registration } from "../provider/testing/registrations";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations, type Registration } from "../harness/registrations";
 import { Trivial } from "./naive";
 import { median, now, round, table } from "./report";
 

@@ -7,8 +7,8 @@
  */
 import { SessionTermination } from "../provider";
 import { startBoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations } from "../harness/registrations";
 import { now, round, table } from "./report";
 
 /** A small deterministic generator: the same unknown positions on every run. */

@@ -4,9 +4,9 @@
  */
 import { SessionTermination, type SessionTerminationArgs } from "../provider";
 import { startBoxEmulator } from "../provider/testing";
-import { MiniEngine } from "../provider/testing/engine";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { MiniEngine } from "../harness/engine";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations } from "../harness/registrations";
 import { NaiveTermination } from "./naive";
 import { round, table } from "./report";
 

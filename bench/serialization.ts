@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
 import provider = require("../provider/provider");
-import { captureRegistrations } from "../provider/testing/registrations";
+import { captureRegistrations } from "../harness/registrations";
 import { providerTextIn, vendoringApp, workspaceApp } from "../harness/capture";
 import { Trivial } from "./naive";
 import { now, round, table } from "./report";

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { SessionTermination } from "../provider";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations } from "../harness/registrations";
 import { median, now, round, table } from "./report";
 
 /** box-node-sdk does not export its package.json, so it is read from beside its entry point. */

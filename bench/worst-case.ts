@@ -16,8 +16,8 @@ import { retryPolicy } from "../provider/operation";
 import { worstCaseBackoffMs } from "../provider/retry";
 import { SETTINGS, type SettingName } from "../provider/settings";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { ProviderHost } from "../provider/testing/host";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { ProviderHost } from "../harness/host";
+import { captureRegistrations } from "../harness/registrations";
 import { now, round, table } from "./report";
 
 const CCG = { clientId: "worst-case-client", clientSecret: "worst-case-secret-8c1f", enterpriseId: "900123" };

@@ -27,8 +27,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
 import provider = require("../provider/provider");
-import { ProviderHost, type HostOptions } from "../provider/testing/host";
-import { captureRegistrations, type Registration } from "../provider/testing/registrations";
+import { ProviderHost, type HostOptions } from "./host";
+import { captureRegistrations, type Registration } from "./registrations";
 
 /** How the provider reaches the host. */
 export type CaptureMode = "by-value" | "workspace" | "installed" | "vendored" | "serializer-copy";

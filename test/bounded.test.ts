@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import { type ResourceSpec } from "../harness/capture";
 import { startTrickle, within } from "../harness/local-server";
-import { MiniEngine } from "../provider/testing/engine";
-import { HostCallError } from "../provider/testing/host";
+import { MiniEngine } from "../harness/engine";
+import { HostCallError } from "../harness/host";
 import { describeInHost } from "./host-suite";
 
 const USERS = "/2.0/users/terminate_sessions";

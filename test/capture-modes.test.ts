@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import { ALL_CAPTURE_MODES, type ResourceSpec } from "../harness/capture";
 import { within } from "../harness/local-server";
-import { InitError } from "../provider/testing/engine";
-import { HostCallError } from "../provider/testing/host";
+import { InitError } from "../harness/engine";
+import { HostCallError } from "../harness/host";
 import { READ_DELETE_PROVIDER } from "../provider/partial-failure";
 import { createTestJwtApp } from "../provider/testing";
 import { boxErrorBody, packedModulesIn, rejectionOf } from "./helpers";
@@ -277,7 +277,7 @@ describeInHost(
                     ),
                 );
                 expect(refused.message).to.match(
-                    /^wide: check failed: : reason: too long for a partial failure to be recorded in Pulumi state/,
+                    /^pulumi-nodejs:dynamic\/box:SessionTermination resource 'wide' has a problem: reason: too long for a partial failure to be recorded in Pulumi state/,
                 );
                 expect(refused.message).to.not.include("漢");
                 expect(apiStatuses()).to.deep.equal([]);

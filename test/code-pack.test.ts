@@ -18,7 +18,7 @@ import {
 } from "../provider/code-pack";
 import { packedProvider, revive, unpackModules } from "../provider/provider-stubs";
 import { captureProvider, installPackedPackage } from "../harness/capture";
-import { MiniEngine } from "../provider/testing/engine";
+import { MiniEngine } from "../harness/engine";
 import { startBoxEmulator } from "../provider/testing";
 import { provider } from "./helpers";
 

@@ -7,10 +7,10 @@
 import { expect } from "chai";
 import { SessionTermination, type SessionTerminationArgs } from "../provider";
 import { ACCEPTED_MESSAGE, startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine } from "../provider/testing/engine";
+import { MiniEngine } from "../harness/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
-import { HostCallError, type ProviderHost } from "../provider/testing/host";
-import { captureRegistrations, type Registration } from "../provider/testing/registrations";
+import { HostCallError, type ProviderHost } from "../harness/host";
+import { captureRegistrations, type Registration } from "../harness/registrations";
 import { UNKNOWN } from "../provider/validation";
 import { boxErrorBody, expectNoCanary } from "./helpers";
 

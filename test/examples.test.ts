@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine } from "../provider/testing/engine";
+import { MiniEngine } from "../harness/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
-import type { ProviderHost } from "../provider/testing/host";
+import type { ProviderHost } from "../harness/host";
 import { aliasPackageToSources } from "../harness/package-alias";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { captureRegistrations } from "../harness/registrations";
 
 const EXAMPLES = path.join(__dirname, "..", "examples");
 

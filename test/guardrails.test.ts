@@ -9,7 +9,7 @@ import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harnes
 import { applyGuardrails, newPrincipalCounts } from "../provider/guardrails";
 import { resolveGuardrails } from "../provider/settings";
 import { BoxSettingsError } from "../provider/errors";
-import type { ProviderHost } from "../provider/testing/host";
+import type { ProviderHost } from "../harness/host";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 
 describe("guardrails (pure)", () => {

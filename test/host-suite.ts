@@ -3,8 +3,8 @@
  * set-up every host-level suite shares, so that each file holds only what it tests.
  */
 import { CAPTURE_MODES, captureProvider, type CapturedProvider, type CaptureMode } from "../harness/capture";
-import { MiniEngine } from "../provider/testing/engine";
-import type { HostOptions, ProviderHost } from "../provider/testing/host";
+import { MiniEngine } from "../harness/engine";
+import type { HostOptions, ProviderHost } from "../harness/host";
 import { startBoxEmulator, type BoxEmulator, type EmulatorOptions } from "../provider/testing";
 import { expectNoCanary } from "./helpers";
 

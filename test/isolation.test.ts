@@ -9,8 +9,8 @@
 import { expect } from "chai";
 import { type ResourceSpec } from "../harness/capture";
 import { startLocalServer, type LocalServer } from "../harness/local-server";
-import { InitError, MiniEngine, type Step } from "../provider/testing/engine";
-import { HostCallError } from "../provider/testing/host";
+import { InitError, MiniEngine, type Step } from "../harness/engine";
+import { HostCallError } from "../harness/host";
 import { type RecordedRequest } from "../provider/testing";
 import { boxErrorBody } from "./helpers";
 import { describeInHost } from "./host-suite";

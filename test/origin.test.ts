@@ -3,7 +3,7 @@
  * modes. A shell's leftover BOX_BASE_URL must never receive a stack's credentials.
  */
 import { expect } from "chai";
-import { MiniEngine } from "../provider/testing/engine";
+import { MiniEngine } from "../harness/engine";
 import { describeInHost } from "./host-suite";
 
 const CCG = { clientId: "ccg-origin", clientSecret: "ccg_CANARY_origin_7f3e", enterpriseId: "900090" };
@@ -33,7 +33,11 @@ describeInHost(
             expect(failures[0].reason).to.match(
                 /^BOX_BASE_URL \(environment\) is set to "http:\/\/127\.0\.0\.1:\d+", but the credentials come from stack config/,
             );
-            await engine.up(program()).catch((err: Error) => expect(err.message).to.include("check failed"));
+            const refused = await engine.up(program()).then(
+                () => "accepted",
+                (err: Error) => err.message,
+            );
+            expect(refused).to.include("resource 'r' has a problem: BOX_BASE_URL (environment) is set to");
             expect(suite.box.requests).to.deep.equal([]);
             expect(engine.state.size).to.equal(0);
         });

@@ -9,8 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { emptyProjectWith, installPackedPackage } from "../harness/capture";
-import { MiniEngine } from "../provider/testing/engine";
-import { ProviderHost } from "../provider/testing/host";
+import { MiniEngine } from "../harness/engine";
+import { ProviderHost } from "../harness/host";
 import { startBoxEmulator } from "../provider/testing";
 
 const MOCKS_TEST = `

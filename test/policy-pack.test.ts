@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
 import provider = require("../provider/provider");
-import { captureRegistrations } from "../provider/testing/registrations";
+import { captureRegistrations } from "../harness/registrations";
 import {
     isSessionTermination,
     maxPrincipalsPolicy,

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination, VERSION, type SessionTerminationArgs } from "../provider";
 import { checkInputs } from "../provider/validation";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { captureRegistrations } from "../harness/registrations";
 import { configure, expectNoCanary, packedModulesIn, provider } from "./helpers";
 
 const CANARY = "tok_CANARY_mocks_5b2e91";

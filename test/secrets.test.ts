@@ -8,10 +8,10 @@
 import { expect } from "chai";
 import { SessionTermination } from "../provider";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../provider/testing";
-import { MiniEngine, type Step } from "../provider/testing/engine";
+import { MiniEngine, type Step } from "../harness/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../harness/capture";
 import { startLocalServer } from "../harness/local-server";
-import { captureRegistrations } from "../provider/testing/registrations";
+import { captureRegistrations } from "../harness/registrations";
 import { expectNoCanary } from "./helpers";
 
 const C = {

@@ -8,10 +8,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { installPackedPackage, type InstalledPackage } from "../harness/capture";
+import { PULUMI_BIN } from "../harness/cli-stack";
 import { parseCliOptions, parseDirectory } from "../provider/testing/cli-options";
 
 /** A user's own test, as the README's testing guide shows it. */
 const USER_TEST = `
+const fs = require("fs");
 const { SessionTermination } = require("pulumi-box-session-termination");
 const { createTestStack, startBoxEmulator } = require("pulumi-box-session-termination/testing");
 
@@ -45,14 +47,26 @@ const program = (extra) => () => {
         };
         out.duplicate = await stack.up(twice).then(() => "accepted", (err) => err.message);
         out.afterDuplicate = sent().length - out.afterUp - out.afterChange.length;
-        out.leaked = stack.hostOutput().includes(box.accessToken);
+        out.printedOrigin = stack.output().includes("Box API origin is " + box.baseUrl);
+        out.leaked = stack.output().includes(box.accessToken);
+        out.leftFiles = fs.readdirSync("node_modules/.cache").filter((f) => f.startsWith("pulumi-box-test-stack-"));
     } finally {
         await stack.stop();
         await box.close();
     }
+    out.removed = fs.readdirSync("node_modules/.cache").filter((f) => f.startsWith("pulumi-box-test-stack-"));
+    out.tooOld = await createTestStack({ pulumiRoot: "old-pulumi" }).then(() => "accepted", (err) => err.message);
+    out.missing = await createTestStack({ pulumiRoot: "no-such-dir" }).then(() => "accepted", (err) => err.message);
     process.stdout.write(JSON.stringify(out));
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
+
+/** This process's environment without Box or Pulumi settings: the user's test says what it has. */
+function cleanEnv(): NodeJS.ProcessEnv {
+    return Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith("BOX_") && !k.startsWith("PULUMI_")),
+    );
+}
 
 const sorted = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
 
@@ -65,11 +79,22 @@ describe("from npm: the test kit and the emulator command in an empty project", 
 
     it("a two-resource program through preview, up, a changed up, refresh and destroy against the emulator", () => {
         fs.writeFileSync(path.join(pkg.project, "kit.test.js"), USER_TEST);
+        // A CLI older than the floor, which the kit must refuse by name before it runs anything.
+        fs.mkdirSync(path.join(pkg.project, "old-pulumi", "bin"), { recursive: true });
+        fs.writeFileSync(
+            path.join(pkg.project, "old-pulumi", "bin", "pulumi"),
+            "#!/bin/sh\necho v3.138.0\n",
+            {
+                mode: 0o755,
+            },
+        );
         const out = JSON.parse(
             execFileSync(process.execPath, ["kit.test.js"], {
                 cwd: pkg.project,
                 encoding: "utf8",
-                timeout: 120_000,
+                timeout: 240_000,
+                // As a user has it: the pinned build's pulumi on PATH, and nothing of this machine's Pulumi.
+                env: { ...cleanEnv(), PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH}` },
             }),
         ) as Record<string, unknown[]>;
         expect(sorted(out.preview as unknown[][])).to.deep.equal([
@@ -92,7 +117,15 @@ describe("from npm: the test kit and the emulator command in an empty project", 
             ["incident", "delete", null],
             ["leaver", "delete", null],
         ]);
-        expect([out.left, out.leaked]).to.deep.equal([0, false]);
+        expect([out.left, out.printedOrigin, out.leaked]).to.deep.equal([0, true, false]);
+        expect([out.leftFiles.length, out.removed]).to.deep.equal([1, []]);
+        expect(out.tooOld).to.equal(
+            `createTestStack needs the pulumi CLI 3.139.0 or later; ${path.join(pkg.project, "old-pulumi", "bin", "pulumi")} is 3.138.0: ` +
+                "install it (https://www.pulumi.com/docs/install/) or give createTestStack's pulumiRoot",
+        );
+        expect(out.missing).to.match(
+            /^createTestStack needs the pulumi CLI 3\.139\.0 or later; \S+no-such-dir\/bin\/pulumi did not run \(.*\): install it/,
+        );
         // As the real engine refuses it (test/engine/partial-failure.test.ts quotes pulumi), before sending anything.
         expect(out.duplicate).to.equal(
             "Duplicate resource URN 'urn:pulumi:test::consumer::pulumi-nodejs:dynamic/box:SessionTermination::twice'; try giving it a unique name",

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { emptyProjectWith, installPackedPackage } from "../harness/capture";
+import { PULUMI_BIN } from "../harness/cli-stack";
 
 const ROOT = path.join(__dirname, "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -54,7 +55,13 @@ function mocha(dir: string): Outcome {
         {
             cwd: dir,
             encoding: "utf8",
-            env: { ...process.env, NODE_OPTIONS: "", TS_NODE_PROJECT: "" },
+            // The pinned build's pulumi on PATH, as a user has theirs.
+            env: {
+                ...process.env,
+                NODE_OPTIONS: "",
+                TS_NODE_PROJECT: "",
+                PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH}`,
+            },
             timeout: 300_000,
         },
     );

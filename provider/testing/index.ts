@@ -1,10 +1,16 @@
 /**
  * Test support for programs that use `SessionTermination`: a local Box emulator that needs no Box
- * account, and a test stack that runs a program through preview, up, refresh and destroy inside
- * Pulumi's real provider host. Import from `pulumi-box-session-termination/testing`.
+ * account, and a test stack that runs a program through preview, up, refresh and destroy with
+ * the real Pulumi engine (the `pulumi` CLI, through its Automation API). Import from `pulumi-box-session-termination/testing`.
  */
-export { createTestStack, type StepResult, type TestStack, type TestStackOptions } from "./test-stack";
-export type { ResourceState } from "./engine";
+export {
+    createTestStack,
+    MIN_CLI_VERSION,
+    type ResourceState,
+    type StepResult,
+    type TestStack,
+    type TestStackOptions,
+} from "./test-stack";
 export {
     ACCEPTED_MESSAGE,
     createTestJwtApp,

@@ -105,8 +105,14 @@ export class MiniEngine {
             const old = this.state.get(urn);
             const checked = await this.host.check(urn, old?.inputs ?? {}, reg.inputs);
             if (checked.failures.length) {
-                const list = checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
-                throw new Error(`${reg.name}: check failed: ${list}`);
+                // The engine's words (pkg/resource/deploy/step_generator.go, diag.GetResourceInvalidError
+                // and GetResourcePropertyInvalidValueError), one diagnostic per failure.
+                const lines = checked.failures.map((f) =>
+                    f.property
+                        ? `${reg.type} resource '${reg.name}': property ${f.property} value ${JSON.stringify(reg.inputs[f.property])} has a problem: ${f.reason}`
+                        : `${reg.type} resource '${reg.name}' has a problem: ${f.reason}`,
+                );
+                throw new Error(lines.join("\n"));
             }
             if (!old) {
                 steps.push({ urn, name: reg.name, op: "create", inputs: checked.inputs });
