@@ -258,3 +258,30 @@ export async function installedExample(example: string, work: string): Promise<s
     });
     return dir;
 }
+
+/**
+ * A JavaScript program of the revocations file in a monorepo workspace app (harness/capture.ts's
+ * `workspaceApp`), so the package is reached through a workspace symlink as such users have it.
+ */
+export async function workspaceProject(work: string): Promise<string> {
+    const { workspaceApp } = await import("./capture");
+    const app = fs.mkdtempSync(path.join(path.dirname(await workspaceApp()), "app-"));
+    fs.writeFileSync(
+        path.join(app, "Pulumi.yaml"),
+        "name: box-workspace-app\nruntime: nodejs\ndescription: the revocations file, from a workspace package\n",
+    );
+    fs.writeFileSync(
+        path.join(app, "index.js"),
+        [
+            'const pulumi = require("@pulumi/pulumi");',
+            'const { SessionTermination } = require("pulumi-box-session-termination");',
+            'const { loadRevocations } = require("pulumi-box-session-termination/revocations");',
+            'for (const { name, ...args } of loadRevocations(new pulumi.Config().require("revocationsFile"))) {',
+            "    new SessionTermination(name, args);",
+            "}",
+            "",
+        ].join("\n"),
+    );
+    void work;
+    return app;
+}
