@@ -50,8 +50,64 @@ function boxToken(value: unknown): string | undefined {
     return clean === "" ? undefined : clean;
 }
 
+/**
+ * The base of every error this package throws: what an operator acts on, as fields a program or test
+ * can read as well as in the message. A program sees provider errors only as the text `pulumi up`
+ * prints; these fields are for tests, the native provider and code that calls the client directly.
+ */
+export class BoxError extends Error {
+    /** HTTP status of the answer behind the error, when there was one. */
+    readonly status?: number;
+    /** Box's error code (or the OAuth endpoint's), when it gave one. */
+    readonly code?: string;
+    /** Box's request ID of the answer behind the error: quote it to Box support. */
+    readonly requestId?: string;
+
+    /** Sets name and message (see {@link initError}) and whichever of status, code and request ID are known. */
+    constructor(
+        name: string,
+        message: string,
+        fields: { status?: number; code?: string; requestId?: string } = {},
+    ) {
+        super(message);
+        initError(this, name, message);
+        if (fields.status !== undefined) this.status = fields.status;
+        if (fields.code !== undefined) this.code = fields.code;
+        if (fields.requestId !== undefined) this.requestId = fields.requestId;
+    }
+
+    /**
+     * Only the diagnostic fields: safe to log or store. It also gives the class a method: a class
+     * copied by value without one loses its prototype chain, and the error would no longer be an
+     * `Error` in the provider host.
+     */
+    toJSON(): Record<string, unknown> {
+        return {
+            name: this.name,
+            message: this.message,
+            status: this.status,
+            code: this.code,
+            requestId: this.requestId,
+        };
+    }
+}
+
+/**
+ * The status, code and request ID an error carries, if it is one of ours. Read by shape, not
+ * `instanceof`: an error from another copy of this package (a vendored one) carries them too.
+ */
+export function boxFields(err: unknown): { status?: number; code?: string; requestId?: string } {
+    if (!err || typeof err !== "object") return {};
+    const { status, code, requestId } = err as Record<string, unknown>;
+    return {
+        ...(typeof status === "number" ? { status } : {}),
+        ...(typeof code === "string" ? { code } : {}),
+        ...(typeof requestId === "string" ? { requestId } : {}),
+    };
+}
+
 /** A non-2xx answer from Box's API. */
-export class BoxApiError extends Error {
+export class BoxApiError extends BoxError {
     /** HTTP status of Box's answer. */
     readonly status: number;
     /** Box's error code, when the body had one. */
@@ -83,8 +139,7 @@ export class BoxApiError extends Error {
         const id = requestId ? ` (request ID ${requestId})` : "";
         const hint = fields.hint ? ` ${fields.hint}` : "";
         const message = `Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`;
-        super(message);
-        initError(this, "BoxApiError", message);
+        super("BoxApiError", message, { status: fields.status, code, requestId });
         this.status = fields.status;
         this.code = code;
         this.boxMessage = text;
@@ -113,7 +168,7 @@ export class BoxApiError extends Error {
 export type NetworkFailureKind = "timeout" | "refused" | "dropped" | "dns" | "other";
 
 /** A request that got no HTTP answer: timeout, refused or dropped connection, unknown host. */
-export class BoxNetworkError extends Error {
+export class BoxNetworkError extends BoxError {
     /** What went wrong, for retry decisions. */
     readonly kind: NetworkFailureKind;
     /** The system error code, such as `ECONNRESET`, when there was one. */
@@ -126,8 +181,7 @@ export class BoxNetworkError extends Error {
     /** Builds the error from already-sanitized parts; never pass a raw axios error here. */
     constructor(fields: { kind: NetworkFailureKind; endpoint: string; errorCode?: string; detail: string }) {
         const message = `Network error calling Box (${fields.kind}) at ${fields.endpoint}: ${fields.detail}`;
-        super(message);
-        initError(this, "BoxNetworkError", message);
+        super("BoxNetworkError", message);
         this.detail = fields.detail;
         this.kind = fields.kind;
         this.errorCode = fields.errorCode;
@@ -147,7 +201,7 @@ export class BoxNetworkError extends Error {
 }
 
 /** Box's token endpoint refused to issue a token (`{"error", "error_description"}`). */
-export class BoxOAuthError extends Error {
+export class BoxOAuthError extends BoxError {
     /** The OAuth error code, e.g. `invalid_grant`. */
     readonly error: string;
     /** Box's description of the problem. */
@@ -171,8 +225,7 @@ export class BoxOAuthError extends Error {
         const desc = fields.description ? `: ${printable(fields.description)}` : "";
         const at = fields.endpoint ? ` [${fields.endpoint}]` : "";
         const message = `Box OAuth error ${printable(fields.error)}${desc} (HTTP ${fields.status}).${fields.hint ? ` ${fields.hint}` : ""}${at}`;
-        super(message);
-        initError(this, "BoxOAuthError", message);
+        super("BoxOAuthError", message, { status: fields.status, code: fields.error });
         this.error = fields.error;
         this.description = fields.description;
         this.status = fields.status;
@@ -195,7 +248,7 @@ export class BoxOAuthError extends Error {
  * An operation stopped because its deadline (`box:deadlineSeconds`) would pass before the next wait
  * or attempt could end: most often Box asked, in `retry-after`, for a longer wait than is left.
  */
-export class BoxDeadlineError extends Error {
+export class BoxDeadlineError extends BoxError {
     /** Why it stopped, e.g. "Box asked to wait 86400 s (retry-after: 86400) but the deadline box:deadlineSeconds=300 ends in 299.9 s". */
     readonly reason: string;
     /** The endpoint whose request was given up, as `POST https://api.box.com/2.0/users/terminate_sessions`. */
@@ -213,8 +266,7 @@ export class BoxDeadlineError extends Error {
             `${fields.reason}: gave up on ${fields.endpoint} after ${tries}.${last}` +
             `${/[.!?]$/.test(last) || !last ? "" : "."} ` +
             "Run `pulumi up` again later, or raise box:deadlineSeconds / BOX_DEADLINE_SECONDS.";
-        super(message);
-        initError(this, "BoxDeadlineError", message);
+        super("BoxDeadlineError", message);
         this.reason = fields.reason;
         this.endpoint = fields.endpoint;
         this.attempts = fields.attempts;
@@ -234,16 +286,16 @@ export class BoxDeadlineError extends Error {
 }
 
 /** Settings that are missing, incomplete or malformed; the message names the config key and env var. */
-export class BoxSettingsError extends Error {
+export class BoxSettingsError extends BoxError {
     /** Builds the error with a message that already names the keys involved. */
     constructor(message: string) {
-        super(message);
-        initError(this, "BoxSettingsError", message);
+        super("BoxSettingsError", message);
     }
 
     /**
-     * Only the name and message. It also gives the class a method: a class copied by value without
-     * one loses its prototype chain, and the error would no longer be an `Error` in the provider host.
+     * Only the name and message. Every subclass needs a method of its own: Pulumi's closure serializer
+     * drops the prototype chain of a class without one, and the error would no longer be an `Error`
+     * in the provider host (it would reach `pulumi up` as "[object Object]").
      */
     toJSON(): Record<string, unknown> {
         return { name: this.name, message: this.message };

@@ -9,7 +9,7 @@
  * closed: a group whose members Box will not list (403), or cannot list whole (Box refuses an offset
  * past 10,000), is not sent unless `box:checkGroupMembers` is `false`.
  */
-import { BoxApiError, initError } from "./errors";
+import { BoxApiError, BoxError } from "./errors";
 import { protectionKey } from "./guardrails";
 import type { GuardrailSettings } from "./settings";
 
@@ -36,14 +36,13 @@ export interface ProtectedMember {
 }
 
 /** A create or update refused before anything was sent: a group holds a protected user, or its members could not be checked. */
-export class ProtectedMemberError extends Error {
+export class ProtectedMemberError extends BoxError {
     /** The protected members found (empty when the members could not be listed). */
     readonly members: readonly ProtectedMember[];
 
     /** Builds the error from its finished message. */
     constructor(message: string, members: readonly ProtectedMember[] = []) {
-        super(message);
-        initError(this, "ProtectedMemberError", message);
+        super("ProtectedMemberError", message);
         this.members = members;
     }
 

@@ -7,6 +7,7 @@
 export { SessionTermination, type SessionTerminationArgs } from "./resource";
 export type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
 export {
+    BoxError,
     BoxApiError,
     BoxDeadlineError,
     BoxNetworkError,

@@ -19,7 +19,7 @@ import {
     type HostErrorShape,
 } from "./host-limits";
 import { cutChars } from "./limits";
-import { initError } from "./errors";
+import { BoxError, boxFields } from "./errors";
 import type { RefusedPrincipal } from "./isolation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 import { countPrincipals } from "./validation";
@@ -237,7 +237,7 @@ export function planPartialReport(fields: PartialFailureFields): PartialReport {
  * A termination that Box accepted for some principals but not all. When `id` is set, Pulumi records
  * the resource with `properties` (what was really done), so the next `pulumi up` sends only the rest.
  */
-export class TerminationIncompleteError extends Error {
+export class TerminationIncompleteError extends BoxError {
     /** The resource ID, telling Pulumi the resource exists in the state described by `properties`. */
     readonly id?: string;
     /** The state to record: the principals Box accepted, and a `__provider` that can read and delete it. */
@@ -259,8 +259,8 @@ export class TerminationIncompleteError extends Error {
     constructor(fields: PartialFailureFields) {
         const report = planPartialReport(fields);
         const message = report.reasons.join("\n");
-        super(message);
-        initError(this, "TerminationIncompleteError", message);
+        // Status, code and request ID of what stopped the run (Box's answer, when it was one).
+        super("TerminationIncompleteError", message, boxFields(fields.cause));
         // Without `id`, Pulumi records nothing: the true state when the partial result cannot travel.
         if (report.properties) {
             this.id = fields.id;
@@ -336,7 +336,7 @@ export function refusedLines(f: RefusedFields, listed = 20, refusedListed = 100)
  * 400): Box does not know it, or, when it refused everyone tried, these credentials or this base URL
  * belong to another enterprise. Carries no `id`, so Pulumi records nothing and shows the message.
  */
-export class TerminationRefusedError extends Error {
+export class TerminationRefusedError extends BoxError {
     /** Principals Box refused named alone, with its code and request ID. */
     readonly refused: readonly RefusedPrincipal[];
     /** Principals not terminated: everyone the step meant to terminate. */
@@ -351,8 +351,7 @@ export class TerminationRefusedError extends Error {
             fitsThroughHost({ message: m }),
         );
         const message = fitting ?? refusedLines(fields, 3, 3).join("\n");
-        super(message);
-        initError(this, "TerminationRefusedError", message);
+        super("TerminationRefusedError", message, boxFields(fields.firstRefusal));
         this.refused = fields.refused;
         this.notDone = fields.notDone;
         this.refusedEverything = fields.refusedEverything;

@@ -168,7 +168,7 @@ async function answered<T>(run: () => Promise<T>): Promise<T> {
     }
 }
 
-const provider: pulumi.dynamic.ResourceProvider = {
+const provider: pulumi.dynamic.ResourceProvider<SessionTerminationInputs, SessionTerminationOutputs> = {
     /** Keeps the `box:*` stack config (secrets arrive unwrapped) for later calls in this process. */
     configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         return answered(async () => {
@@ -182,7 +182,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     /** Validates and normalizes; never calls Box and needs no credentials. */
-    check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    check(olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<SessionTerminationInputs>> {
         return answered(async () => {
             const { inputs, failures } = checkInputs(asProps(news));
             // The review guardrails: from stack config or the environment, no credential needed.
@@ -199,7 +199,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     /** Always answers `changes` explicitly, so a new provider version alone is never an update. */
-    diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    diff(_id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.DiffResult> {
         return answered(async () => {
             const plan = planDiff(asProps(olds), asProps(news));
             return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
@@ -207,7 +207,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     /** Terminates the sessions of every listed principal; refuses to record a termination of no one. */
-    create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    create(inputs: unknown): Promise<pulumi.dynamic.CreateResult<SessionTerminationOutputs>> {
         return answered(async () => {
             const wanted = principalsToSend(inputs);
             if ("refusal" in wanted) throw new Error(wanted.refusal);
@@ -227,7 +227,10 @@ const provider: pulumi.dynamic.ResourceProvider = {
     },
 
     /** Returns state unchanged: Box keeps no record of a termination to compare with. */
-    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    async read(
+        id: string,
+        props?: SessionTerminationOutputs,
+    ): Promise<pulumi.dynamic.ReadResult<SessionTerminationOutputs>> {
         // Keep in step with READ_DELETE_PROVIDER (partial-failure.ts), which stands in for this after a
         // partial failure whose real `__provider` was too large to record.
         return { id, props };
@@ -237,7 +240,11 @@ const provider: pulumi.dynamic.ResourceProvider = {
      * Terminates only the principals added since the last state; sends nothing otherwise. State from
      * any version is accepted: what it lacks (an older `message`, say) is left out, never `undefined`.
      */
-    update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    update(
+        id: string,
+        olds: unknown,
+        news: unknown,
+    ): Promise<pulumi.dynamic.UpdateResult<SessionTerminationOutputs>> {
         return answered(async () => {
             const wanted = principalsToSend(news);
             if ("refusal" in wanted) throw new Error(wanted.refusal);
@@ -245,7 +252,9 @@ const provider: pulumi.dynamic.ResourceProvider = {
             const before = principalsOf(asProps(olds));
             const added = addedPrincipals(before, after);
             if (isEmpty(added)) {
-                return { outs: outputsOf(news, after, recordOf(olds)) };
+                return {
+                    outs: outputsOf(news, after, recordOf(olds)) as unknown as SessionTerminationOutputs,
+                };
             }
             const { outcome, startedAt } = await send(added);
             const latest = recordOfOutcome(outcome, startedAt);
@@ -254,7 +263,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
                 const recorded = subtractPrincipals(after, outcome.notDone);
                 throw failure(outcome, id, outputsOf(news, recorded, latest), asProps(news).__provider);
             }
-            return { outs: outputsOf(news, after, latest) };
+            return { outs: outputsOf(news, after, latest) as unknown as SessionTerminationOutputs };
         });
     },
 

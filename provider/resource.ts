@@ -76,6 +76,22 @@ export interface SessionTerminationArgs {
  * ```
  */
 export class SessionTermination extends pulumi.dynamic.Resource {
+    /** The type Pulumi records for this resource. */
+    static readonly __pulumiType = "pulumi-nodejs:dynamic/box:SessionTermination";
+
+    /**
+     * Whether `obj` is a `SessionTermination`, also when another copy of this package made it (a
+     * policy pack's, a vendored one), where `instanceof` would say no. Pulumi's generated SDKs test
+     * the same way, by the type Pulumi records.
+     */
+    static isInstance(obj: unknown): obj is SessionTermination {
+        return (
+            typeof obj === "object" &&
+            obj !== null &&
+            (obj as { __pulumiType?: unknown }).__pulumiType === SessionTermination.__pulumiType
+        );
+    }
+
     /** Box user IDs whose sessions were terminated, normalized (sorted, without repeats). */
     declare readonly userIds: pulumi.Output<string[]>;
     /** Box user logins whose sessions were terminated, lower-cased and sorted. */

@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import { parse } from "yaml";
+import { BoxError } from "./errors";
 import { partialResultFits, splitToFit } from "./record-bound";
 import type { Principals } from "./types";
 import { principalsOf } from "./validation";
@@ -36,14 +37,18 @@ const LISTS = ["userIds", "userLogins", "groupIds"] as const;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** A revocations file that does not follow the rules; `problems` lists every one, each naming entry and field. */
-export class RevocationsFileError extends Error {
+export class RevocationsFileError extends BoxError {
     /** One line per problem: `<file>: revocations[<index>].<field> ...`. */
     readonly problems: string[];
     /** Builds the error from every problem found. */
     constructor(problems: string[]) {
-        super(`Invalid revocations file:\n  ${problems.join("\n  ")}`);
-        this.name = "RevocationsFileError";
+        super("RevocationsFileError", `Invalid revocations file:\n  ${problems.join("\n  ")}`);
         this.problems = problems;
+    }
+
+    /** Name, message and the problems (a method of its own, as every error here has: see BoxSettingsError). */
+    toJSON(): Record<string, unknown> {
+        return { name: this.name, message: this.message, problems: this.problems };
     }
 }
 

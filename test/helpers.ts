@@ -1,10 +1,14 @@
 /** Shared test helpers: the in-process provider, config shaped like Pulumi's, and leak scanning. */
 import { expect } from "chai";
-import provider = require("../provider/provider");
+import type * as pulumi from "@pulumi/pulumi";
+import typedProvider = require("../provider/provider");
 import { unpackModules, type PackedModules } from "../provider/provider-stubs";
 
-/** The provider object exactly as the package exports it. */
-export { provider };
+/**
+ * The provider object the package exports, typed as the engine calls it: with whatever a program
+ * gave, which is what these tests send (hostile shapes included) and what `check` must refuse.
+ */
+export const provider: pulumi.dynamic.ResourceProvider = typedProvider;
 
 /** Calls `configure` the way the provider host does, with config keys fully qualified. */
 export async function configure(config: Record<string, string>): Promise<void> {

@@ -73,6 +73,25 @@ describe("SessionTermination under mocks", () => {
         }
     });
 
+    it("isInstance knows a SessionTermination by the type Pulumi records, not by instanceof", async () => {
+        let res: SessionTermination | undefined;
+        let other: pulumi.CustomResource | undefined;
+        await captureRegistrations(() => {
+            res = new SessionTermination("known", { userIds: ["1"] });
+            other = new (class extends pulumi.CustomResource {})("box:index:Other", "other", {});
+        });
+        expect(SessionTermination.isInstance(res)).to.equal(true);
+        // One made by another copy of this package: not `instanceof`, still a SessionTermination.
+        const fromCopy = Object.create(null) as Record<string, unknown>;
+        fromCopy.__pulumiType = "pulumi-nodejs:dynamic/box:SessionTermination";
+        expect([res instanceof SessionTermination, SessionTermination.isInstance(fromCopy)]).to.deep.equal([
+            true,
+            true,
+        ]);
+        for (const not of [other, undefined, null, {}, "pulumi-nodejs:dynamic/box:SessionTermination"])
+            expect(SessionTermination.isInstance(not), String(not)).to.equal(false);
+    });
+
     it("serializes no token into __provider, though it is set in stack config, in the env, and configured in this process", async () => {
         process.env.BOX_ACCESS_TOKEN = CANARY;
         process.env.BOX_CLIENT_SECRET = `${CANARY}_secret`;
