@@ -17,7 +17,7 @@
  *   it). It keeps only what the by-value rules in eslint.config.mjs allow.
  *
  * A behaviour that holds in one mode can fail in another (a field initializer, a module-level Map),
- * so every host-level test runs in the first three, and test/capture-modes.test.ts in all five. Each
+ * so every host-level test runs in the first three, and test/host/capture-modes.test.ts in all five. Each
  * mode is prepared once per process and shared.
  */
 import { execFileSync } from "child_process";
@@ -43,7 +43,7 @@ export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "workspace", "
 
 /**
  * Every mode, adding the built modules packed (`vendored`) and the fallback (`serializer-copy`);
- * test/capture-modes.test.ts runs them all.
+ * test/host/capture-modes.test.ts runs them all.
  */
 export const ALL_CAPTURE_MODES: readonly CaptureMode[] = [...CAPTURE_MODES, "vendored", "serializer-copy"];
 
