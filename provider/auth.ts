@@ -12,7 +12,7 @@ import type { ProxySettings } from "./proxy";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { CachedToken } from "./process-state";
 import { formatSeconds, MAX_TIMER_MS, type Deadline, type RetryPolicy } from "./retry";
-import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings";
+import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings-credentials";
 import { USER_AGENT } from "./version";
 
 function base64url(data: Buffer | string): string {

@@ -11,7 +11,7 @@
  */
 import { BoxApiError, BoxError } from "./errors";
 import { protectionKey } from "./guardrails";
-import type { GuardrailSettings } from "./settings";
+import type { GuardrailSettings } from "./settings-guardrails";
 
 /** What the check needs of a Box client: one page of a group's members. */
 export interface MemberLister {

@@ -11,7 +11,7 @@
  * Principals are compared in their canonical form (validation.ts), so a protected login written in
  * another case or Unicode form is still protected.
  */
-import type { GuardrailSettings } from "./settings";
+import type { GuardrailSettings } from "./settings-guardrails";
 import { PRINCIPAL_KINDS, type PrincipalKind } from "./types";
 import { canonicalEntry, isUnknown, type CheckFailure } from "./validation";
 

@@ -10,7 +10,8 @@ import { BoxClient, RateGate } from "./client";
 import { processState } from "./process-state";
 import { resolveProxy } from "./proxy";
 import type { Deadline, RetryPolicy } from "./retry";
-import { BOX_ORIGIN, resolveCredentials, resolveTransport, type TransportSettings } from "./settings";
+import { resolveCredentials } from "./settings-credentials";
+import { BOX_ORIGIN, resolveTransport, type TransportSettings } from "./settings-origin";
 
 /** A ready client and the transport settings that shaped it. */
 export interface BoxOperation {

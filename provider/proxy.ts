@@ -11,7 +11,8 @@
  * origin's host. Plain `http:` origins (loopback only) are never proxied: the proxy would see them in clear.
  */
 import { BoxSettingsError } from "./errors";
-import { credentialSourced, type RawSettings } from "./settings";
+import type { RawSettings } from "./settings";
+import { credentialSourced } from "./settings-origin";
 
 /** The proxy for one origin. */
 export interface ProxySettings {

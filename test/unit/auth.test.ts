@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildJwtAssertion } from "../../provider/auth";
 import { BoxOAuthError } from "../../provider/errors";
-import { parseJwtAppConfig } from "../../provider/settings";
+import { parseJwtAppConfig } from "../../provider/settings-credentials";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 import { configure, errorSurface, expectNoCanary, inputs, provider, rejectionOf } from "../helpers";
 import { warnings } from "../root-hooks";

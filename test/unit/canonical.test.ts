@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { applyGuardrails } from "../../provider/guardrails";
-import { resolveGuardrails } from "../../provider/settings";
+import { resolveGuardrails } from "../../provider/settings-guardrails";
 import { canonicalEntry, checkInputs } from "../../provider/validation";
 import { PRINCIPAL_KINDS } from "../../provider/types";
 

@@ -1,13 +1,8 @@
 import { expect } from "chai";
 import { BoxSettingsError } from "../../provider/errors";
-import {
-    lookup,
-    parseJwtAppConfig,
-    resolveCredentials,
-    resolveOrigin,
-    resolveTransport,
-    SETTINGS,
-} from "../../provider/settings";
+import { lookup, SETTINGS } from "../../provider/settings";
+import { parseJwtAppConfig, resolveCredentials } from "../../provider/settings-credentials";
+import { resolveOrigin, resolveTransport } from "../../provider/settings-origin";
 
 const noFile = (path: string): string => {
     throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
