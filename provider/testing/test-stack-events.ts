@@ -81,7 +81,8 @@ export class EventLog {
         if (!meta || !op || meta.type.startsWith("pulumi:")) return;
         const step = this.seen.get(meta.urn) ?? { urn: meta.urn, op, failed: false, partial: false };
         if (step.op !== "replace") step.op = op;
-        if (event.resourcePreEvent && meta.new && op !== "delete") step.inputs = meta.new.inputs;
+        if (event.resourcePreEvent && meta.new && op !== "delete")
+            step.inputs = maskSecrets(meta.new.inputs) as Props;
         if (event.resOutputsEvent && meta.new && op !== "delete")
             step.outputs = maskSecrets(meta.new.outputs) as Props;
         if (event.resOpFailedEvent) {
@@ -101,7 +102,7 @@ export class EventLog {
      * Rethrows a failed command unless every error it reported belongs to a resource whose step
      * failed: then the results say what failed, and the other resources' steps stand.
      */
-    throwUnlessPerResource(failure: Error): void {
+    throwUnlessPerResource(failure: Error, problem: string): void {
         const failed = new Set([...this.seen.values()].filter((s) => s.failed).map((s) => s.urn));
         // The CLI's closing line ("update failed"), reported on the stack, is no failure of its own.
         const general = this.errors.filter(
@@ -109,7 +110,7 @@ export class EventLog {
         );
         if (failed.size > 0 && general.length === 0) return;
         const shown = general.map((e) => e.message).join("\n");
-        throw Object.assign(new Error(shown || failure.message), { cause: failure });
+        throw new Error(shown || problem, { cause: failure });
     }
 
     /** One result per resource, in the order the engine took them; partial results from `state`. */

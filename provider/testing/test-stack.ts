@@ -23,16 +23,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as automation from "@pulumi/pulumi/automation";
-import {
-    EventLog,
-    MIN_CLI_VERSION,
-    atLeast,
-    maskSecrets,
-    type Props,
-    type StepOp,
-} from "./test-stack-events";
+import { EventLog, type Props, type StepOp } from "./test-stack-events";
+import { cliProblem, exported, findCli, isolatedEnv, stackDir } from "./test-stack-setup";
 
-export { MIN_CLI_VERSION } from "./test-stack-events";
+export { MIN_CLI_VERSION, type Props, type StepOp } from "./test-stack-events";
 
 /** How to run the stack. */
 export interface TestStackOptions {
@@ -49,7 +43,10 @@ export interface TestStackOptions {
      * (default: the current directory). The stack's files go under its `node_modules/.cache`.
      */
     cwd?: string;
-    /** Extra environment for the CLI and the provider it starts, e.g. `BOX_*` variables. */
+    /**
+     * Environment for the CLI and the provider it starts, e.g. `BOX_*` variables; `undefined` unsets
+     * one. Nothing else of this process's `BOX_*` or `PULUMI_OPTION_*` variables reaches them.
+     */
     env?: Record<string, string | undefined>;
     /**
      * The Pulumi installation to run, as the Automation API takes it: a directory holding
@@ -57,7 +54,11 @@ export interface TestStackOptions {
      * be {@link MIN_CLI_VERSION} or later.
      */
     pulumiRoot?: string;
-    /** How long one command (preview, up, refresh, destroy) may run before it is cancelled (default 10 minutes). */
+    /**
+     * How long one command (preview, up, refresh, destroy) may run before it is cancelled (default 10
+     * minutes). Cancelling lets the provider's request in flight finish, so it can take a little
+     * longer; keep it below your test framework's timeout so a hang fails the test, not the run.
+     */
     timeoutMs?: number;
 }
 
@@ -69,7 +70,7 @@ export interface StepResult {
     urn: string;
     /** `create`, `update`, `replace`, `same` or `delete`. */
     op: StepOp;
-    /** The checked inputs the engine sent to the provider (create, update, replace). */
+    /** The checked inputs of the step (secrets read `"[secret]"`); absent for a delete. */
     inputs?: Props;
     /**
      * Outputs after the step, when it ran (after a partial failure: what the engine recorded).
@@ -98,7 +99,10 @@ export interface ResourceState {
     initErrors?: string[];
 }
 
-/** A stack of its own, driven step by step through the real engine. */
+/**
+ * A stack of its own, driven step by step through the real engine. Commands run one at a time, in
+ * the order they were called (the engine locks a stack, and each command runs its own program).
+ */
 export interface TestStack {
     /** `pulumi preview`: Check and Diff only; Box is never called. Throws on a check failure. */
     preview(program: () => unknown): Promise<StepResult[]>;
@@ -107,62 +111,42 @@ export interface TestStack {
      * when the deployment fails for another reason (a check failure, a duplicate name, the program).
      */
     up(program: () => unknown): Promise<StepResult[]>;
-    /** `pulumi refresh`: reads every resource; returns the URNs whose recorded state changed. */
+    /** `pulumi refresh`: reads every resource; returns the URNs whose ID or outputs changed. */
     refresh(): Promise<string[]>;
     /** `pulumi destroy`: deletes every resource in state. */
     destroy(): Promise<StepResult[]>;
     /** The resources in state after the last command, as `pulumi stack export` held them. */
     resources(): ResourceState[];
-    /** Everything the CLI printed (the provider's retry lines and warnings among it), for assertions. */
+    /** Everything the CLI printed so far, stdout and stderr (the provider's retry lines and warnings among it). */
     output(): string;
-    /** Removes the stack's backend and Pulumi home. */
+    /**
+     * Cancels a command still running (as Ctrl-C would), waits for it, and removes the stack's
+     * files; later commands fail. Call it in `after`: a stack never stopped leaves its files (state,
+     * config, secrets under a fixed passphrase) in `node_modules/.cache`.
+     */
     stop(): Promise<void>;
 }
 
-/** The stack's resources from `pulumi stack export`, without the stack and provider resources. */
-async function exported(stack: automation.Stack): Promise<ResourceState[]> {
-    const deployment = (await stack.exportStack()).deployment as { resources?: Props[] };
-    return (deployment.resources ?? [])
-        .filter((r) => !String(r.type).startsWith("pulumi:"))
-        .map((r) => ({
-            urn: String(r.urn),
-            name: String(r.urn).split("::").pop()!,
-            id: String(r.id ?? ""),
-            inputs: maskSecrets(r.inputs ?? {}) as Props,
-            outputs: maskSecrets(r.outputs ?? {}) as Props,
-            initErrors: r.initErrors as string[] | undefined,
-        }));
-}
-
-/** The `pulumi` to run, refused with what to install when missing or older than the floor. */
-async function findCli(auto: typeof automation, root: string | undefined): Promise<automation.PulumiCommand> {
-    const where = root ? path.resolve(root, "bin", "pulumi") : "the pulumi on PATH";
-    const install = "install it (https://www.pulumi.com/docs/install/) or give createTestStack's pulumiRoot";
-    const cli = await auto.PulumiCommand.get({
-        ...(root ? { root: path.resolve(root) } : {}),
-        skipVersionCheck: true,
-    }).catch((err: Error) => {
-        throw new Error(
-            `createTestStack needs the pulumi CLI ${MIN_CLI_VERSION} or later; ${where} did not run (${err.message.split("\n")[0]}): ${install}`,
-        );
-    });
-    if (!cli.version || !atLeast([cli.version.major, cli.version.minor, cli.version.patch]))
-        throw new Error(
-            `createTestStack needs the pulumi CLI ${MIN_CLI_VERSION} or later; ${where} is ${cli.version?.version ?? "of unknown version"}: ${install}`,
-        );
-    return cli;
-}
-
-/** Where the stack's files go: under the project's node_modules, so its provider resolves from there. */
-function stackDir(cwd: string): string {
-    if (!fs.existsSync(path.join(cwd, "node_modules", "@pulumi", "pulumi")))
-        throw new Error(
-            `createTestStack: ${cwd} has no node_modules/@pulumi/pulumi; run it from the project directory ` +
-                "(or give `cwd`) after `npm install`",
-        );
-    const cache = path.join(cwd, "node_modules", ".cache");
-    fs.mkdirSync(cache, { recursive: true });
-    return fs.mkdtempSync(path.join(cache, "pulumi-box-test-stack-"));
+/**
+ * Runs the program and waits for its registrations, failing if any of them failed. Pulumi's
+ * Automation API checks such errors (a rejected `Output` given as an input) only after it has told
+ * the engine the program finished, and the engine then deletes what was not registered; failing
+ * here instead makes `up` stop as `pulumi up` does, deleting nothing.
+ */
+async function runProgram(program: () => unknown): Promise<void> {
+    const errors: unknown[] = [];
+    const record = (err: unknown) => errors.push(err);
+    process.on("unhandledRejection", record);
+    process.on("uncaughtException", record);
+    try {
+        await program();
+        const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+        await settings.waitForRPCs?.();
+    } finally {
+        process.off("unhandledRejection", record);
+        process.off("uncaughtException", record);
+    }
+    if (errors.length) throw errors[0];
 }
 
 /**
@@ -178,81 +162,97 @@ export async function createTestStack(options: TestStackOptions = {}): Promise<T
     const pulumiCommand = await findCli(auto, options.pulumiRoot);
     const dir = stackDir(cwd);
     const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
-    const env: Record<string, string> = {
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
-        PULUMI_CONFIG_PASSPHRASE: "test-stack",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    };
-    // The CLI looks for the dynamic provider's host (pulumi-resource-pulumi-nodejs) on PATH.
-    if (path.isAbsolute(pulumiCommand.command))
-        env.PATH = `${path.dirname(pulumiCommand.command)}${path.delimiter}${process.env.PATH ?? ""}`;
-    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+    const env = isolatedEnv(dir, pulumiCommand, options.env ?? {});
     fs.mkdirSync(path.join(dir, "backend"));
     let current: () => unknown = () => undefined;
-    const stack = await auto.LocalWorkspace.createStack(
-        { stackName, projectName, program: async () => void (await current()) },
-        {
-            workDir: dir,
-            pulumiHome: path.join(dir, "home"),
-            pulumiCommand,
-            envVars: env,
-            secretsProvider: "passphrase",
-            projectSettings: {
-                name: projectName,
-                runtime: "nodejs",
-                backend: { url: env.PULUMI_BACKEND_URL },
+    let stack: automation.Stack;
+    try {
+        stack = await auto.LocalWorkspace.createStack(
+            { stackName, projectName, program: () => runProgram(current) },
+            {
+                workDir: dir,
+                pulumiHome: path.join(dir, "home"),
+                pulumiCommand,
+                envVars: env,
+                secretsProvider: "passphrase",
+                projectSettings: {
+                    name: projectName,
+                    runtime: "nodejs",
+                    backend: { url: env.PULUMI_BACKEND_URL },
+                },
             },
-        },
-    ).catch((err: Error) => {
+        );
+        const secret = new Set(options.secretKeys ?? []);
+        for (const key of secret)
+            if (!(key in (options.config ?? {})))
+                throw new Error(`createTestStack: secretKeys names ${key}, which config does not set`);
+        await stack.setAllConfig(
+            Object.fromEntries(
+                Object.entries(options.config ?? {}).map(([k, value]) => [
+                    k,
+                    { value, secret: secret.has(k) },
+                ]),
+            ),
+        );
+    } catch (err) {
         removeDir();
-        throw err;
-    });
-    const secret = new Set(options.secretKeys ?? []);
-    await stack.setAllConfig(
-        Object.fromEntries(
-            Object.entries(options.config ?? {}).map(([k, value]) => [k, { value, secret: secret.has(k) }]),
-        ),
-    );
+        throw new Error(`createTestStack could not set up the stack: ${cliProblem(err)}`, { cause: err });
+    }
     let state: ResourceState[] = [];
     let printed = "";
     const timeoutMs = options.timeoutMs ?? 600_000;
-    const run = async (command: (log: EventLog, opts: object) => Promise<unknown>): Promise<EventLog> => {
-        const log = new EventLog();
-        const opts = {
-            onEvent: (e: automation.EngineEvent) => log.add(e),
-            onOutput: (s: string) => (printed += s),
-            color: "never",
-            signal: AbortSignal.timeout(timeoutMs),
-        };
-        const failure = await command(log, opts).then(
-            () => undefined,
-            (err: Error) => err,
-        );
-        state = await exported(stack);
-        if (failure) log.throwUnlessPerResource(failure);
-        return log;
+    // One command at a time, in call order: the engine locks the stack, and the program is per command.
+    let queue: Promise<unknown> = Promise.resolve();
+    const stopping = new AbortController();
+    const run = (
+        name: string,
+        program: (() => unknown) | undefined,
+        command: (opts: object) => Promise<unknown>,
+    ) => {
+        const next = queue.then(async () => {
+            if (stopping.signal.aborted) throw new Error(`pulumi ${name}: this test stack was stopped`);
+            if (program) current = program;
+            const log = new EventLog();
+            const timeout = AbortSignal.timeout(timeoutMs);
+            const failure = await command({
+                onEvent: (e: automation.EngineEvent) => log.add(e),
+                onOutput: (s: string) => (printed += s),
+                onError: (s: string) => (printed += s),
+                color: "never",
+                signal: AbortSignal.any([timeout, stopping.signal]),
+            }).then(
+                () => undefined,
+                (err: Error) => err,
+            );
+            if (timeout.aborted)
+                throw new Error(
+                    `pulumi ${name} did not finish within timeoutMs (${timeoutMs} ms) and was cancelled, as Ctrl-C cancels it`,
+                );
+            if (stopping.signal.aborted) throw new Error(`pulumi ${name}: this test stack was stopped`);
+            state = await exported(stack);
+            if (failure) log.throwUnlessPerResource(failure, cliProblem(failure));
+            return log;
+        });
+        queue = next.catch(() => undefined);
+        return next;
     };
     const steps = (log: EventLog) => log.steps(new Map(state.map((r) => [r.urn, r])));
     return {
-        preview: async (program) => {
-            current = program;
-            return steps(await run((_, opts) => stack.preview(opts)));
-        },
-        up: async (program) => {
-            current = program;
-            return steps(await run((_, opts) => stack.up(opts)));
-        },
+        preview: async (program) => steps(await run("preview", program, (o) => stack.preview(o))),
+        up: async (program) => steps(await run("up", program, (o) => stack.up(o))),
         refresh: async () => {
-            const old = new Map(state.map((r) => [r.urn, JSON.stringify({ ...r, initErrors: undefined })]));
-            await run((_, opts) => stack.refresh(opts));
-            return state
-                .filter((r) => old.get(r.urn) !== JSON.stringify({ ...r, initErrors: undefined }))
-                .map((r) => r.urn);
+            const outputsOf = (r: ResourceState) => JSON.stringify([r.id, r.outputs]);
+            const old = new Map(state.map((r) => [r.urn, outputsOf(r)]));
+            await run("refresh", undefined, (o) => stack.refresh(o));
+            return state.filter((r) => old.get(r.urn) !== outputsOf(r)).map((r) => r.urn);
         },
-        destroy: async () => steps(await run((_, opts) => stack.destroy(opts))),
+        destroy: async () => steps(await run("destroy", undefined, (o) => stack.destroy(o))),
         resources: () => state,
         output: () => printed,
-        stop: async () => removeDir(),
+        stop: async () => {
+            stopping.abort();
+            await queue;
+            removeDir();
+        },
     };
 }

@@ -14,6 +14,7 @@ import { parseCliOptions, parseDirectory } from "../../provider/testing/cli-opti
 /** A user's own test, as the README's testing guide shows it. */
 const USER_TEST = `
 const fs = require("fs");
+const pulumi = require("@pulumi/pulumi");
 const { SessionTermination } = require("pulumi-box-session-termination");
 const { createTestStack, startBoxEmulator } = require("pulumi-box-session-termination/testing");
 
@@ -39,6 +40,20 @@ const program = (extra) => () => {
         out.changed = (await stack.up(program(["amy@example.com"]))).map((s) => [s.name, s.op, s.error ?? null]);
         out.afterChange = sent().slice(out.afterUp);
         out.refresh = await stack.refresh();
+        // Called together, run in call order, each with its own program: the preview sends nothing.
+        const [same, planned] = await Promise.all([
+            stack.up(program(["amy@example.com"])),
+            stack.preview(program(["amy@example.com", "late@example.com"])),
+        ]);
+        out.serial = [same.map((s) => [s.name, s.op]), planned.map((s) => [s.name, s.op])];
+        out.afterSerial = sent().length - out.afterUp - out.afterChange.length;
+        // An input that fails to resolve stops up before the engine deletes anything.
+        const rejected = () => {
+            new SessionTermination("leaver", { userLogins: pulumi.output(Promise.reject(new Error("lookup failed"))), reason: "HR-1" });
+            new SessionTermination("incident", { groupIds: ["42"], reason: "SEC-1" });
+        };
+        out.rejected = await stack.up(rejected).then(() => "accepted", (err) => err.message);
+        out.keptAfterRejected = stack.resources().map((r) => r.name).sort();
         out.destroy = (await stack.destroy()).map((s) => [s.name, s.op, s.error ?? null]);
         out.left = stack.resources().length;
         const twice = () => {
@@ -54,6 +69,13 @@ const program = (extra) => () => {
         await stack.stop();
         await box.close();
     }
+    // stop() cancels a command that hangs, and the command fails saying so.
+    const hung = await createTestStack({ project: "consumer" });
+    const hanging = hung.up(() => new Promise(() => {})).then(() => "finished", (err) => err.message);
+    await new Promise((r) => setTimeout(r, 3000));
+    const stopAt = Date.now();
+    await hung.stop();
+    out.hung = [await hanging, Date.now() - stopAt < 60000];
     out.removed = fs.readdirSync("node_modules/.cache").filter((f) => f.startsWith("pulumi-box-test-stack-"));
     out.tooOld = await createTestStack({ pulumiRoot: "old-pulumi" }).then(() => "accepted", (err) => err.message);
     out.missing = await createTestStack({ pulumiRoot: "no-such-dir" }).then(() => "accepted", (err) => err.message);
@@ -94,7 +116,14 @@ describe("from npm: the test kit and the emulator command in an empty project", 
                 encoding: "utf8",
                 timeout: 240_000,
                 // As a user has it: the pinned build's pulumi on PATH, and nothing of this machine's Pulumi.
-                env: { ...cleanEnv(), PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH}` },
+                env: {
+                    ...cleanEnv(),
+                    PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH}`,
+                    // The user's own shell settings, which must not reach the test stack's provider.
+                    BOX_PROTECTED_USER_LOGINS: "jdoe@example.com",
+                    BOX_PROXY_URL: "http://127.0.0.1:9",
+                    PULUMI_OPTION_EXPECT_NO_CHANGES: "true",
+                },
             }),
         ) as Record<string, unknown[]>;
         expect(sorted(out.preview as unknown[][])).to.deep.equal([
@@ -113,6 +142,20 @@ describe("from npm: the test kit and the emulator command in an empty project", 
         ]);
         expect(out.afterChange).to.deep.equal([{ user_ids: [], user_logins: ["amy@example.com"] }]);
         expect(out.refresh).to.deep.equal([]);
+        expect(out.serial.map((r) => sorted(r as unknown[][]))).to.deep.equal([
+            [
+                ["incident", "same"],
+                ["leaver", "same"],
+            ],
+            [
+                ["incident", "same"],
+                ["leaver", "update"],
+            ],
+        ]);
+        expect(out.afterSerial).to.equal(0);
+        expect(out.rejected).to.include("lookup failed");
+        expect(out.keptAfterRejected).to.deep.equal(["incident", "leaver"]);
+        expect(out.hung).to.deep.equal(["pulumi up: this test stack was stopped", true]);
         expect(sorted(out.destroy as unknown[][])).to.deep.equal([
             ["incident", "delete", null],
             ["leaver", "delete", null],
