@@ -22,7 +22,7 @@ import { cutChars } from "./limits";
 import { BoxError, boxFields } from "./errors";
 import type { RefusedPrincipal } from "./isolation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
-import { countPrincipals } from "./validation";
+import { countPrincipals } from "./principals";
 
 type Props = Record<string, unknown>;
 

@@ -37,17 +37,9 @@ import { TerminationIncompleteError, TerminationRefusedError } from "./partial-f
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./terminate";
 import { asProps, outputsOf, principalsToSend, recordOf, type TerminationRecord } from "./state";
 import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
-import {
-    addedPrincipals,
-    boundFailures,
-    checkInputs,
-    type CheckFailure,
-    isEmpty,
-    planDiff,
-    principalsOf,
-    subtractPrincipals,
-    UNKNOWN,
-} from "./validation";
+import { planDiff } from "./diff";
+import { addedPrincipals, isEmpty, subtractPrincipals } from "./principals";
+import { boundFailures, checkInputs, type CheckFailure, principalsOf, UNKNOWN } from "./validation";
 
 type Props = Record<string, unknown>;
 

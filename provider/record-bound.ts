@@ -13,7 +13,8 @@ import { MAX_TRAILER_BYTES, trailerBytes } from "./host-limits";
 import { leastRecordedShape } from "./partial-failure";
 import { outputsOf } from "./state";
 import { PRINCIPAL_KINDS, type PrincipalKind, type Principals } from "./types";
-import { countPrincipals, type CheckFailure } from "./validation";
+import { countPrincipals } from "./principals";
+import type { CheckFailure } from "./validation";
 
 /** What of a resource's inputs a partial result records besides its principals. */
 export interface RecordedExtras {

@@ -10,7 +10,8 @@
  * (`triggers`) is made plain first.
  */
 import { MAX_REQUEST_IDS } from "./limits";
-import { isEmpty, principalsOf, checkInputs } from "./validation";
+import { isEmpty } from "./principals";
+import { principalsOf, checkInputs } from "./validation";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 
 type Props = Record<string, unknown>;

@@ -16,7 +16,7 @@ import {
 } from "./isolation";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { Principals } from "./types";
-import { subtractPrincipals, unionPrincipals } from "./validation";
+import { subtractPrincipals, unionPrincipals } from "./principals";
 
 /** One request's worth of principals for one endpoint. */
 export interface Batch {

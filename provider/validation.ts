@@ -1,5 +1,6 @@
 /**
- * Input validation, normalization and diffing for `SessionTermination`: pure functions, no I/O.
+ * Input validation and normalization for `SessionTermination`: pure functions, no I/O (principal
+ * set arithmetic is in principals.ts, the diff in diff.ts).
  *
  * They run inside `check` and `diff`, which Pulumi calls during preview. That is why nothing here may
  * touch the network or need credentials, and why a value Pulumi does not know yet (the unknown
@@ -221,7 +222,7 @@ function compareEntries(a: string, b: string): number {
     return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function sortUnique(values: Iterable<string>, kind: PrincipalKind): string[] {
+export function sortUnique(values: Iterable<string>, kind: PrincipalKind): string[] {
     const unique = [...new Set(values)];
     return kind === "userLogins" ? unique.sort() : unique.sort(compareEntries);
 }
@@ -311,102 +312,4 @@ export function principalsOf(props: Partial<Record<PrincipalKind, unknown>>): Pr
         userLogins: checkList("userLogins", props.userLogins, ignored),
         groupIds: checkList("groupIds", props.groupIds, ignored),
     };
-}
-
-/** The principals in `next` that are not in `previous`: what an update must send to Box. */
-export function addedPrincipals(previous: Principals, next: Principals): Principals {
-    const added = (kind: PrincipalKind): string[] => {
-        const before = new Set(previous[kind]);
-        return next[kind].filter((p) => !before.has(p));
-    };
-    return { userIds: added("userIds"), userLogins: added("userLogins"), groupIds: added("groupIds") };
-}
-
-/** Principals in `all` that are not in `minus`. */
-export function subtractPrincipals(all: Principals, minus: Principals): Principals {
-    return addedPrincipals(minus, all);
-}
-
-/** The union of two principal sets, normalized. */
-export function unionPrincipals(a: Principals, b: Principals): Principals {
-    const union = (kind: PrincipalKind): string[] => sortUnique([...a[kind], ...b[kind]], kind);
-    return { userIds: union("userIds"), userLogins: union("userLogins"), groupIds: union("groupIds") };
-}
-
-/** How many principals a set names in all. */
-export function countPrincipals(p: Principals): number {
-    return p.userIds.length + p.userLogins.length + p.groupIds.length;
-}
-
-/** True when no list names anyone. */
-export function isEmpty(p: Principals): boolean {
-    return countPrincipals(p) === 0;
-}
-
-/** The answer `diff` gives Pulumi, always with `changes` set (see NOTES: undefined compares `__provider`). */
-export interface DiffPlan {
-    /** Whether anything differs that Pulumi should record. */
-    changes: boolean;
-    /** Properties whose change forces a replacement: only `triggers`. */
-    replaces: string[];
-    /** Principals that an update would send to Box (empty for reason-only or removal-only changes). */
-    added: Principals;
-}
-
-function sameList(a: string[], b: string[]): boolean {
-    return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function containsUnknown(value: unknown): boolean {
-    if (isUnknown(value)) return true;
-    if (Array.isArray(value)) return value.some(containsUnknown);
-    if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-    return false;
-}
-
-/** Structural equality over JSON-like values, the way Pulumi compares property values. */
-function deepEqual(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return (
-            Array.isArray(a) &&
-            Array.isArray(b) &&
-            a.length === b.length &&
-            a.every((v, i) => deepEqual(v, b[i]))
-        );
-    }
-    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-    const ak = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-    const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-    return (
-        ak.length === bk.length &&
-        ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-    );
-}
-
-/** Treats an absent or empty trigger list alike, so adding `triggers: []` later replaces nothing. */
-function triggersOf(value: unknown): unknown {
-    return value === undefined || value === null || (Array.isArray(value) && value.length === 0) ? [] : value;
-}
-
-/**
- * Compares the state (`olds`, the outputs of the last create/update) with checked new inputs.
- *
- * Reordering or repeating entries is no change. Added principals are an update that sends them;
- * removed principals and a new `reason` are updates that send nothing (Box cannot un-terminate a
- * session); a changed `triggers` is a replacement, which terminates everyone listed again.
- */
-export function planDiff(olds: Record<string, unknown>, news: Record<string, unknown>): DiffPlan {
-    const before = principalsOf(olds);
-    const after = principalsOf(news);
-    const added = addedPrincipals(before, after);
-    const oldTriggers = triggersOf(olds.triggers);
-    const newTriggers = triggersOf(news.triggers);
-
-    const replaces = containsUnknown(newTriggers) || !deepEqual(oldTriggers, newTriggers) ? ["triggers"] : [];
-    const listsChanged = PRINCIPAL_KINDS.some(
-        (k) => !sameList(before[k], after[k]) || after[k].includes(UNKNOWN),
-    );
-    const reasonChanged = (olds.reason ?? undefined) !== (news.reason ?? undefined);
-    return { changes: replaces.length > 0 || listsChanged || reasonChanged, replaces, added };
 }

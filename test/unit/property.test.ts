@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { checkInputs, planDiff, UNKNOWN } from "../../provider/validation";
+import { planDiff } from "../../provider/diff";
+import { checkInputs, UNKNOWN } from "../../provider/validation";
 
 const RUNS = { numRuns: 1000 };
 /**

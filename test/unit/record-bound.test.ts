@@ -12,7 +12,8 @@ import { partialResultFits, recordBoundFailure } from "../../provider/record-bou
 import { parseRevocations } from "../../provider/revocations";
 import { outputsOf } from "../../provider/state";
 import type { PrincipalKind, Principals } from "../../provider/types";
-import { principalsOf, subtractPrincipals } from "../../provider/validation";
+import { subtractPrincipals } from "../../provider/principals";
+import { principalsOf } from "../../provider/validation";
 import { configure, inputs, provider } from "../helpers";
 import { realTrailerBytes } from "../real-trailer";
 

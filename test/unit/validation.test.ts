@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { boundFailures, checkInputs, planDiff, UNKNOWN } from "../../provider/validation";
+import { planDiff } from "../../provider/diff";
+import { boundFailures, checkInputs, UNKNOWN } from "../../provider/validation";
 
 describe("check: validation and normalization (pure)", () => {
     it("accepts a valid termination and normalizes order, repeats, spaces and login case", () => {
