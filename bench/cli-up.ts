@@ -76,8 +76,8 @@ async function bulk(baseUrl: string, token: string, seconds: Record<string, numb
 export async function run(): Promise<Record<string, unknown>> {
     const box = await startBoxEmulator();
     const seconds: Record<string, number[]> = {};
-    let parts = 0;
-    let requests = 0;
+    let parts: number;
+    let requests: number;
     try {
         for (const count of [10, 100]) {
             for (let pass = 0; pass < 2; pass++) {
