@@ -5,79 +5,18 @@
  * fetch a fresh one once.
  */
 import * as crypto from "crypto";
-import { parseJsonBody, sendWithRetries, type TokenSource } from "./client";
-import { BoxDeadlineError, BoxNetworkError, BoxOAuthError, redact } from "./errors";
+import { parseJsonBody, type TokenSource } from "./client";
+import { sendWithRetries } from "./retry-loop";
+import { BoxDeadlineError, BoxNetworkError, BoxOAuthError } from "./errors";
+import { redact } from "./safe-text";
 import { describeEndpoint, sendHttp, type HttpRequest, type HttpResponse } from "./http";
 import type { ProxySettings } from "./proxy";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { CachedToken } from "./process-state";
 import { formatSeconds, MAX_TIMER_MS, type Deadline, type RetryPolicy } from "./retry";
-import { secretsOf, type Credentials, type JwtAppSettings, type Subject } from "./settings-credentials";
+import { BOX_TOKEN_AUDIENCE, buildJwtAssertion } from "./jwt";
+import { secretsOf, type Credentials } from "./settings-credentials";
 import { USER_AGENT } from "./version";
-
-function base64url(data: Buffer | string): string {
-    return Buffer.from(data).toString("base64url");
-}
-
-/**
- * Builds Box's JWT assertion, signed RS256 with the app's private key: `kid` is the public key ID;
- * claims `iss` (client ID), `sub` and `box_sub_type` (the subject), `aud` (the token endpoint), a
- * unique `jti`, and `exp` 45 s after issue (Box allows at most 60; the margin absorbs slow requests).
- */
-/**
- * The `aud` every JWT assertion names: Box checks it against its own token URL, so a gateway or proxy
- * in front of Box (another origin) forwards an assertion Box still accepts.
- */
-export const BOX_TOKEN_AUDIENCE = "https://api.box.com/oauth2/token";
-
-export function buildJwtAssertion(
-    app: JwtAppSettings,
-    subject: Subject,
-    audience: string,
-    nowSeconds: number,
-    jti: string = crypto.randomBytes(32).toString("hex"),
-): string {
-    const header = { alg: "RS256", typ: "JWT", kid: app.publicKeyId };
-    const claims = {
-        iss: app.clientId,
-        sub: subject.id,
-        box_sub_type: subject.type,
-        aud: audience,
-        jti,
-        iat: nowSeconds,
-        exp: nowSeconds + 45,
-    };
-    const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    let key: crypto.KeyObject;
-    try {
-        key = crypto.createPrivateKey({
-            key: app.privateKey,
-            format: "pem",
-            passphrase: app.passphrase ?? "",
-        });
-    } catch (err) {
-        // Node's message says what is wrong with the key (bad passphrase, unsupported format), never the key.
-        const reason = (err as Error).message.split("\n")[0];
-        throw new BoxOAuthError({
-            status: 0,
-            error: "invalid_private_key",
-            description: `cannot open the JWT app's private key (${reason})`,
-            hint: "Check boxAppSettings.appAuth.privateKey and passphrase in the app config.",
-        });
-    }
-    if (key.asymmetricKeyType !== "rsa") {
-        // Node's own words for this ("invalid digest") say nothing a user can act on.
-        const type = String(key.asymmetricKeyType ?? "unknown").toUpperCase();
-        throw new BoxOAuthError({
-            status: 0,
-            error: "invalid_private_key",
-            description: `the JWT app's private key is ${/^[AEIOU]/.test(type) ? "an" : "a"} ${type} key; Box signs JWT assertions with RS256, which needs an RSA key`,
-            hint: "Generate the app's keypair in the Box Developer Console (it makes an RSA key), or add an RSA public key there.",
-        });
-    }
-    const signature = crypto.sign("sha256", Buffer.from(signingInput), key);
-    return `${signingInput}.${base64url(signature)}`;
-}
 
 const OAUTH_HINTS: Record<string, string> = {
     invalid_grant:

@@ -3,6 +3,7 @@
  * request ID, help URL) and nothing they must not see: no error here keeps a request, its headers or
  * a token, because Pulumi prints error messages and the host logs whole error objects.
  */
+import { printable } from "./safe-text";
 
 /** The JSON error body Box returns (`ClientError` in Box's spec). */
 export interface BoxErrorBody {
@@ -30,15 +31,6 @@ export interface BoxErrorBody {
 export function initError(error: Error, name: string, message: string): void {
     error.name = name;
     error.message = message;
-}
-
-/**
- * Box's text as it may appear in what `pulumi up` prints: control characters (terminal escapes, line
- * breaks that would fake another line of the report) become spaces.
- */
-export function printable(text: string): string {
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    return String(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
 }
 
 /** An identifier from Box's answer (a code, a request ID): only the characters such identifiers use. */
@@ -300,20 +292,4 @@ export class BoxSettingsError extends BoxError {
     toJSON(): Record<string, unknown> {
         return { name: this.name, message: this.message };
     }
-}
-
-const REDACTED = "[REDACTED]";
-
-/**
- * Removes every known secret, and anything shaped like a bearer credential, from a text that is about
- * to leave the provider (an error message or a log line). A last line of defence: no code path is
- * meant to put a secret in such a text, but Box's answer is echoed in messages and we do not control it.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-    let out = text;
-    for (const secret of secrets) {
-        // Short values (a "1" subject ID) would blank unrelated text and are not credentials anyway.
-        if (secret && secret.length >= 8) out = out.split(secret).join(REDACTED);
-    }
-    return out.replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`);
 }

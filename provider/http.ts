@@ -12,7 +12,8 @@ import type { Readable } from "stream";
 import axios from "axios";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import type { ProxySettings } from "./proxy";
-import { BoxNetworkError, printable, type NetworkFailureKind } from "./errors";
+import { BoxNetworkError, type NetworkFailureKind } from "./errors";
+import { printable } from "./safe-text";
 
 /**
  * The most body bytes read from any answer. Box's answers to these calls are a few hundred bytes;

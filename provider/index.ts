@@ -15,7 +15,8 @@ export {
     BoxSettingsError,
     type BoxErrorBody,
 } from "./errors";
-export { TerminationIncompleteError, TerminationRefusedError } from "./partial-failure";
+export { TerminationIncompleteError } from "./partial-failure";
+export { TerminationRefusedError } from "./refusal";
 export { ProtectedMemberError, type ProtectedMember } from "./group-members";
 export type { RefusedPrincipal } from "./isolation";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";

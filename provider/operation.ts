@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { createTokenSource } from "./auth";
-import { BoxClient, RateGate } from "./client";
+import { BoxClient } from "./client";
+import { RateGate } from "./retry-loop";
 import { processState } from "./process-state";
 import { resolveProxy } from "./proxy";
 import type { Deadline, RetryPolicy } from "./retry";

@@ -11,13 +11,7 @@
  * Everything here must fit through the provider host's gRPC trailers (host-limits.ts); the report
  * steps down until it does, and never claims a recorded state it could not send.
  */
-import {
-    boundText,
-    boundTextKeepingEnds,
-    fitsThroughHost,
-    MAX_TRAILER_BYTES,
-    type HostErrorShape,
-} from "./host-limits";
+import { boundTextKeepingEnds, fitsThroughHost, MAX_TRAILER_BYTES, type HostErrorShape } from "./host-limits";
 import { cutChars } from "./limits";
 import { BoxError, boxFields } from "./errors";
 import type { RefusedPrincipal } from "./isolation";
@@ -82,7 +76,7 @@ export function describeRefused(refused: readonly RefusedPrincipal[], limit = 20
 }
 
 /** The distinct answers Box refused with, as "404 not_found" or "404 not_found, 400 bad_request". */
-function refusalKinds(refused: readonly RefusedPrincipal[], max = 3): string {
+export function refusalKinds(refused: readonly RefusedPrincipal[], max = 3): string {
     // Bounded: a hostile Box can give every refusal a code of its own.
     const kinds = [...new Set(refused.map((r) => `${r.status}${r.code ? ` ${r.code}` : ""}`))];
     const more = kinds.length > max ? ` and ${kinds.length - max} other answers` : "";
@@ -156,10 +150,10 @@ const LADDER: readonly Rung[] = [
     rung("stand-in", 1, 1, false, 800, 160),
 ];
 /** What is listed when nothing can be recorded and only the message travels. */
-const UNRECORDED: readonly number[] = [100, 20, 3];
+export const UNRECORDED: readonly number[] = [100, 20, 3];
 
 /** The most bytes Box's or the network's explanation may take in a report. */
-const MAX_CAUSE_BYTES = 4_000;
+export const MAX_CAUSE_BYTES = 4_000;
 
 function reasonLines(
     fields: PartialFailureFields,
@@ -275,90 +269,5 @@ export class TerminationIncompleteError extends BoxError {
     /** Diagnostic fields only; `properties` holds no secret but is left out to keep logs short. */
     toJSON(): Record<string, unknown> {
         return { name: this.name, message: this.message, id: this.id, reasons: this.reasons };
-    }
-}
-
-/** What is known about a termination Box accepted for no one, with at least one principal it refused alone. */
-export interface RefusedFields {
-    /** Every principal the step meant to terminate (none was). */
-    notDone: Principals;
-    /** Principals Box refused named alone. */
-    refused: readonly RefusedPrincipal[];
-    /** Whether the run stopped early, after refusals alone with nothing accepted (see isolation.ts). */
-    refusedEverything: boolean;
-    /** Principals named in at least one request. */
-    tried: number;
-    /** A failure that stopped the run besides, if any. */
-    cause?: Error;
-    /** Box's first refusal, quoted first: Box's own status, code, message and request ID. */
-    firstRefusal?: Error;
-}
-
-/**
- * The lines for a step in which Box accepted no one and refused someone alone. Nothing is recorded
- * (Pulumi keeps the previous state), so the message is what the user sees: it names whom Box refused.
- */
-export function refusedLines(f: RefusedFields, listed = 20, refusedListed = 100): string[] {
-    const total = countPrincipals(f.notDone);
-    const untried = total - f.tried;
-    const neverSent = untried > 0 ? ` ${untried} more were never sent.` : "";
-    const lines: string[] = [];
-    // Box's own words first, as for any other failed request (docs/troubleshooting.md goes by them).
-    const first = f.cause ?? f.firstRefusal;
-    if (first) lines.push(boundText(first.message, MAX_CAUSE_BYTES));
-    if (f.cause) {
-        lines.push(`Box also refused, named alone: ${describeRefused(f.refused, refusedListed)}`);
-    } else if (f.refusedEverything) {
-        lines.push(
-            `Box knew none of the ${f.tried} principal(s) tried: it refused every request (${refusalKinds(f.refused)}), ` +
-                `including ${f.refused.length} principals named alone from across the list, so it was asked no more.${neverSent}`,
-        );
-        lines.push(
-            "Check that box:baseUrl and the credentials are those of the enterprise these users and groups belong to; if they are, these principals no longer exist in Box.",
-        );
-        lines.push(`Refused alone: ${describeRefused(f.refused, refusedListed)}`);
-    } else {
-        lines.push(
-            `Box knew none of the ${f.tried} principal(s) tried: it refused each of them named alone (${refusalKinds(f.refused)}), so Box does not know them.${neverSent}`,
-        );
-        lines.push(`Unknown to Box (refused alone): ${describeRefused(f.refused, refusedListed)}`);
-        lines.push(
-            "Remove or correct them (a deleted user, a mistyped login, a merged group), or check that box:baseUrl and the credentials are those of their enterprise.",
-        );
-    }
-    lines.push(`Not terminated: ${describePrincipals(f.notDone, listed)}`);
-    lines.push("Nothing was recorded: the next `pulumi up` sends these principals again.");
-    return lines;
-}
-
-/**
- * A termination Box accepted for no one, having refused at least one principal named alone (404 or
- * 400): Box does not know it, or, when it refused everyone tried, these credentials or this base URL
- * belong to another enterprise. Carries no `id`, so Pulumi records nothing and shows the message.
- */
-export class TerminationRefusedError extends BoxError {
-    /** Principals Box refused named alone, with its code and request ID. */
-    readonly refused: readonly RefusedPrincipal[];
-    /** Principals not terminated: everyone the step meant to terminate. */
-    readonly notDone: Principals;
-    /** True when the run stopped early because Box refused everything tried. */
-    readonly refusedEverything: boolean;
-
-    /** Builds the message from what the run learned (see {@link refusedLines}). */
-    constructor(fields: RefusedFields) {
-        // Only the message travels (no `id`): the most refused principals named that fit through the host.
-        const fitting = UNRECORDED.map((n) => refusedLines(fields, 20, n).join("\n")).find((m) =>
-            fitsThroughHost({ message: m }),
-        );
-        const message = fitting ?? refusedLines(fields, 3, 3).join("\n");
-        super("TerminationRefusedError", message, boxFields(fields.firstRefusal));
-        this.refused = fields.refused;
-        this.notDone = fields.notDone;
-        this.refusedEverything = fields.refusedEverything;
-    }
-
-    /** Diagnostic fields only. */
-    toJSON(): Record<string, unknown> {
-        return { name: this.name, message: this.message, refused: this.refused };
     }
 }

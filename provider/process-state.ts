@@ -5,7 +5,7 @@
  * once held a token would be written into state by the next resource registered in the same process.
  * Globals are never captured.
  */
-import type { RateGate } from "./client";
+import type { RateGate } from "./retry-loop";
 import type { RawSettings } from "./settings";
 
 /** A token with its expiry, or the request fetching it (shared by concurrent callers). */

@@ -7,7 +7,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildJwtAssertion } from "../../provider/auth";
+import { buildJwtAssertion } from "../../provider/jwt";
 import { BoxOAuthError } from "../../provider/errors";
 import { parseJwtAppConfig } from "../../provider/settings-credentials";
 import { createTestJwtApp, startBoxEmulator, type BoxEmulator } from "../../provider/testing";

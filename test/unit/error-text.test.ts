@@ -7,10 +7,11 @@ import {
     BoxNetworkError,
     BoxOAuthError,
     BoxSettingsError,
-    redact,
 } from "../../provider/errors";
+import { redact } from "../../provider/safe-text";
 import { ProtectedMemberError } from "../../provider/group-members";
-import { TerminationIncompleteError, TerminationRefusedError } from "../../provider/partial-failure";
+import { TerminationIncompleteError } from "../../provider/partial-failure";
+import { TerminationRefusedError } from "../../provider/refusal";
 import { RevocationsFileError } from "../../provider/revocations";
 import { describePrincipals } from "../../provider/partial-failure";
 

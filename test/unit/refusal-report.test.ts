@@ -8,13 +8,8 @@ import fc from "fast-check";
 import { fitsThroughHost, MAX_TRAILER_BYTES, trailerBytes } from "../../provider/host-limits";
 import type { RefusedPrincipal } from "../../provider/isolation";
 import { MAX_REQUEST_IDS } from "../../provider/limits";
-import {
-    describeRefused,
-    planPartialReport,
-    READ_DELETE_PROVIDER,
-    refusedLines,
-    TerminationRefusedError,
-} from "../../provider/partial-failure";
+import { describeRefused, planPartialReport, READ_DELETE_PROVIDER } from "../../provider/partial-failure";
+import { refusedLines, TerminationRefusedError } from "../../provider/refusal";
 import { outputsOf, recordOf } from "../../provider/state";
 
 const none = { userIds: [], userLogins: [], groupIds: [] };

@@ -3,7 +3,7 @@
  * when, and when it stops. No server, no real waiting.
  */
 import { expect } from "chai";
-import { RateGate, sendWithRetries, sleepUntil, type RetryLoopOptions } from "../../provider/client";
+import { RateGate, sendWithRetries, sleepUntil, type RetryLoopOptions } from "../../provider/retry-loop";
 import { BoxNetworkError } from "../../provider/errors";
 import type { HttpRequest, HttpResponse } from "../../provider/http";
 import { MAX_TIMER_MS } from "../../provider/retry";
