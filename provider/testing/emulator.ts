@@ -15,17 +15,13 @@ import * as http from "http";
 import * as https from "https";
 import type { AddressInfo, Socket } from "net";
 import type { Duplex } from "stream";
+import { closeSoon, failClosed, headerText, send } from "./answer";
 import { clientError, newRequestId, rawClientErrorResponse, type Answer } from "./box-responses";
 import { Directory, type EmulatorDirectory } from "./directory";
 import { FaultQueue, RateLimiter, scriptedAnswer, type Fault } from "./faults";
 import { isRecord } from "./json";
-import {
-    recordedValue,
-    RequestLog,
-    type AcceptedTermination,
-    type RecordedRequest,
-    type LogLimits,
-} from "./recording";
+import { RequestLog, type AcceptedTermination, type RecordedRequest, type LogLimits } from "./recording";
+import { recordedValue } from "./scrub";
 import { DEFAULT_MAX_BODY_BYTES, queryOf, readBody, requestPath } from "./request-input";
 import { route, type RouteContext } from "./routes";
 import { TokenService, type EmulatorApp } from "./tokens";
@@ -111,46 +107,6 @@ interface ServerState extends RouteContext {
     log: RequestLog;
     /** The `maxBodyBytes` option, validated. */
     maxBodyBytes: number;
-}
-
-/** How long a connection we are closing may still deliver our answer before it is cut. */
-const CLOSE_GRACE_MS = 100;
-
-/**
- * Closes a connection we have answered and will not read from again. Cutting it at once could make
- * the kernel reset it and discard the answer before the client reads it; waiting for the client
- * could take forever. So: a short grace period, without holding the process open.
- */
-function closeSoon(socket: Duplex): void {
-    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-}
-
-function send(res: http.ServerResponse, answer: Answer, requestId: string, close = false): void {
-    res.writeHead(answer.status, {
-        "content-type": answer.body.startsWith("{") ? "application/json" : "text/html",
-        // Explicit, so the answer is never framed by chunking or by closing the connection.
-        "content-length": String(Buffer.byteLength(answer.body)),
-        "box-request-id": requestId,
-        ...(close ? { connection: "close" } : {}),
-        ...answer.headers,
-    });
-    res.end(answer.body);
-    if (close) res.once("finish", () => closeSoon(res.socket ?? res.req.socket));
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-    return typeof value === "string" ? value : undefined;
-}
-
-/** The last resort: a 500 `ClientError` if nothing was written yet, otherwise a cut connection. */
-function failClosed(res: http.ServerResponse, requestId: string): void {
-    try {
-        if (res.headersSent) throw new Error("answer already started");
-        send(res, clientError(500, "Internal Server Error", requestId), requestId, true);
-    } catch {
-        // Half an answer would be worse than none: cut it so the client sees a network error.
-        res.destroy();
-    }
 }
 
 async function serve(state: ServerState, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
