@@ -1,4 +1,4 @@
-/**
+/*
  * Characters in an entry that a reviewer cannot see, or that Box would read differently: named, with
  * their position, so `check` can refuse the entry instead of silently cleaning it. Pure.
  */

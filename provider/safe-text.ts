@@ -1,4 +1,4 @@
-/**
+/*
  * Text made safe to leave the provider (an error message, a log line): secrets replaced, and Box's
  * own text unable to forge lines of what `pulumi up` prints. Pure.
  */

@@ -8,6 +8,22 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 /** A property bag, as the engine passes them. */
 export type Props = Record<string, unknown>;
 
+/** A resource as `pulumi stack export` holds it (secrets read `"[secret]"`). */
+export interface ResourceState {
+    /** The resource's URN. */
+    urn: string;
+    /** Logical name. */
+    name: string;
+    /** Provider-assigned ID. */
+    id: string;
+    /** Inputs as recorded (with `__provider`). */
+    inputs: Props;
+    /** Outputs as recorded (with `__provider`). */
+    outputs: Props;
+    /** Reasons of a partial failure, until a later update or refresh succeeds. */
+    initErrors?: string[];
+}
+
 /** What a step does to a resource, as the test kit reports it. */
 export type StepOp = "create" | "update" | "replace" | "same" | "delete";
 

@@ -6,8 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as automation from "@pulumi/pulumi/automation";
-import { MIN_CLI_VERSION, atLeast, maskSecrets, type Props } from "./test-stack-events";
-import type { ResourceState } from "./test-stack";
+import { MIN_CLI_VERSION, atLeast, maskSecrets, type Props, type ResourceState } from "./test-stack-events";
 
 /**
  * What the CLI said went wrong, in a line or a few: its `error:` lines, else the cause of a command

@@ -23,10 +23,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as automation from "@pulumi/pulumi/automation";
-import { EventLog, type Props, type StepOp } from "./test-stack-events";
+import { EventLog, type Props, type ResourceState, type StepOp } from "./test-stack-events";
 import { cliProblem, exported, findCli, isolatedEnv, stackDir } from "./test-stack-setup";
 
-export { MIN_CLI_VERSION, type Props, type StepOp } from "./test-stack-events";
+export { MIN_CLI_VERSION, type Props, type ResourceState, type StepOp } from "./test-stack-events";
 
 /** How to run the stack. */
 export interface TestStackOptions {
@@ -81,22 +81,6 @@ export interface StepResult {
     error?: string;
     /** True when the resource failed but the engine recorded a partial result (its init errors). */
     partial: boolean;
-}
-
-/** A resource as `pulumi stack export` holds it (secrets read `"[secret]"`). */
-export interface ResourceState {
-    /** The resource's URN. */
-    urn: string;
-    /** Logical name. */
-    name: string;
-    /** Provider-assigned ID. */
-    id: string;
-    /** Inputs as recorded (with `__provider`). */
-    inputs: Props;
-    /** Outputs as recorded (with `__provider`). */
-    outputs: Props;
-    /** Reasons of a partial failure, until a later update or refresh succeeds. */
-    initErrors?: string[];
 }
 
 /**
