@@ -22,21 +22,9 @@ import type { Registration } from "./registrations";
 
 type Props = Record<string, unknown>;
 
-/** A resource as the engine records it. */
-export interface ResourceState {
-    /** The resource's URN. */
-    urn: string;
-    /** Logical name. */
-    name: string;
-    /** Provider-assigned ID. */
-    id: string;
-    /** Checked inputs (with `__provider`). */
-    inputs: Props;
-    /** Outputs (with `__provider`). */
-    outputs: Props;
-    /** Reasons of a partial failure, until a later update or refresh succeeds. */
-    initErrors?: string[];
-}
+/** A resource as the engine records it: the test kit's own shape, so the two can be compared. */
+export type { ResourceState } from "../provider/testing/test-stack-events";
+import type { ResourceState } from "../provider/testing/test-stack-events";
 
 /** A partial failure as the engine reports it: only the provider's reasons, never its message. */
 export class InitError extends Error {

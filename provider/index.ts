@@ -18,6 +18,6 @@ export {
 export { TerminationIncompleteError } from "./partial-failure";
 export { TerminationRefusedError } from "./refusal";
 export { ProtectedMemberError, type ProtectedMember } from "./group-members";
-export type { RefusedPrincipal } from "./isolation";
+export type { RefusedPrincipal } from "./isolation-types";
 export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
 export { VERSION } from "./version";

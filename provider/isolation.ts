@@ -34,15 +34,6 @@ import type {
 } from "./isolation-types";
 import type { Principals } from "./types";
 
-export type {
-    Entry,
-    IsolationResult,
-    PlannedRequest,
-    Refusal,
-    RefusedPrincipal,
-    RequestRole,
-} from "./isolation-types";
-
 /** The most principals refused one by one, with nothing accepted, before a run concludes Box knows no one. */
 export const MAX_BLIND_REFUSALS = 12;
 

@@ -14,7 +14,7 @@
 import { boundTextKeepingEnds, fitsThroughHost, MAX_TRAILER_BYTES, type HostErrorShape } from "./host-limits";
 import { cutChars } from "./limits";
 import { BoxError, boxFields } from "./errors";
-import type { RefusedPrincipal } from "./isolation";
+import type { RefusedPrincipal } from "./isolation-types";
 import { PRINCIPAL_KINDS, type Principals } from "./types";
 import { countPrincipals } from "./principals";
 

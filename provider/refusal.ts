@@ -4,7 +4,7 @@
  */
 import { BoxError, boxFields } from "./errors";
 import { boundText, fitsThroughHost } from "./host-limits";
-import type { RefusedPrincipal } from "./isolation";
+import type { RefusedPrincipal } from "./isolation-types";
 import {
     describePrincipals,
     describeRefused,

@@ -7,13 +7,8 @@
  */
 import type { BoxAccepted } from "./client";
 import type { BoxApiError } from "./errors";
-import {
-    IsolationPlan,
-    principalsOfEntries,
-    type PlannedRequest,
-    type RefusedPrincipal,
-    type Refusal,
-} from "./isolation";
+import { IsolationPlan, principalsOfEntries } from "./isolation";
+import type { PlannedRequest, RefusedPrincipal, Refusal } from "./isolation-types";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { Principals } from "./types";
 import { subtractPrincipals, unionPrincipals } from "./principals";

@@ -50,6 +50,27 @@ export function maskSecrets(value: unknown): unknown {
     return value;
 }
 
+/** What a step did to one resource, as `pulumi up` reported it. */
+export interface StepResult {
+    /** Logical name. */
+    name: string;
+    /** URN. */
+    urn: string;
+    /** `create`, `update`, `replace`, `same` or `delete`. */
+    op: StepOp;
+    /** The checked inputs of the step (secrets read `"[secret]"`); absent for a delete. */
+    inputs?: Props;
+    /**
+     * Outputs after the step, when it ran (after a partial failure: what the engine recorded).
+     * A secret reads `"[secret]"`, as the CLI shows it.
+     */
+    outputs?: Props;
+    /** The failure as `pulumi up` showed it on the resource: for a partially created one, only its reasons. */
+    error?: string;
+    /** True when the resource failed but the engine recorded a partial result (its init errors). */
+    partial: boolean;
+}
+
 /** How each engine step is reported: a replacement's three steps are one `replace`. */
 const OPS: Record<string, StepOp | undefined> = {
     create: "create",
@@ -130,15 +151,7 @@ export class EventLog {
     }
 
     /** One result per resource, in the order the engine took them; partial results from `state`. */
-    steps(state: Map<string, Recorded>): {
-        name: string;
-        urn: string;
-        op: StepOp;
-        inputs?: Props;
-        outputs?: Props;
-        error?: string;
-        partial: boolean;
-    }[] {
+    steps(state: Map<string, Recorded>): StepResult[] {
         return [...this.seen.values()].map((s) => {
             const recorded = state.get(s.urn);
             const partial = s.failed && s.partial && recorded !== undefined;

@@ -23,10 +23,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as automation from "@pulumi/pulumi/automation";
-import { EventLog, type Props, type ResourceState, type StepOp } from "./test-stack-events";
+import { EventLog, type ResourceState, type StepResult } from "./test-stack-events";
 import { cliProblem, exported, findCli, isolatedEnv, stackDir } from "./test-stack-setup";
 
-export { MIN_CLI_VERSION, type Props, type ResourceState, type StepOp } from "./test-stack-events";
+export {
+    MIN_CLI_VERSION,
+    type Props,
+    type ResourceState,
+    type StepOp,
+    type StepResult,
+} from "./test-stack-events";
 
 /** How to run the stack. */
 export interface TestStackOptions {
@@ -60,27 +66,6 @@ export interface TestStackOptions {
      * longer; keep it below your test framework's timeout so a hang fails the test, not the run.
      */
     timeoutMs?: number;
-}
-
-/** What a step did to one resource, as `pulumi up` reported it. */
-export interface StepResult {
-    /** Logical name. */
-    name: string;
-    /** URN. */
-    urn: string;
-    /** `create`, `update`, `replace`, `same` or `delete`. */
-    op: StepOp;
-    /** The checked inputs of the step (secrets read `"[secret]"`); absent for a delete. */
-    inputs?: Props;
-    /**
-     * Outputs after the step, when it ran (after a partial failure: what the engine recorded).
-     * A secret reads `"[secret]"`, as the CLI shows it.
-     */
-    outputs?: Props;
-    /** The failure as `pulumi up` showed it on the resource: for a partially created one, only its reasons. */
-    error?: string;
-    /** True when the resource failed but the engine recorded a partial result (its init errors). */
-    partial: boolean;
 }
 
 /**

@@ -8,11 +8,12 @@ import { expect } from "chai";
 import * as path from "path";
 import { captureProvider } from "../../harness/capture";
 import { PULUMI_BIN } from "../../harness/cli-stack";
-import { MiniEngine } from "../../harness/engine";
+import { MiniEngine, type Step } from "../../harness/engine";
 import { captureRegistrations } from "../../harness/registrations";
 import { SessionTermination, type SessionTerminationArgs } from "../../provider";
 import { createTestStack, startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 
+type Props = Record<string, unknown>;
 const PROJECT = "model-check";
 const STACK = "test";
 const ROOT = path.join(__dirname, "..", "..");
@@ -104,6 +105,44 @@ const sentSince = (box: BoxEmulator, since: number) =>
 const byName = <T extends { name: string }>(rows: T[]) =>
     [...rows].sort((a, b) => a.name.localeCompare(b.name));
 
+/** What both engines offer the scenario: each step's results as a user sees them, and the state after. */
+interface Driver {
+    preview(d: Declared): Promise<{ name: string; op: string; error?: string; outputs?: Props }[]>;
+    up(d: Declared): Promise<{ name: string; op: string; error?: string; outputs?: Props }[]>;
+    refresh(): Promise<string[]>;
+    destroy(): Promise<{ name: string; op: string }[]>;
+    state(): { name: string; outputs: Props; initErrors?: string[] }[];
+}
+
+/** Takes the scenario through one engine, against `box`, recording what each action did. */
+async function runScenario(driver: Driver, box: BoxEmulator): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    for (const action of SCENARIO) {
+        const since = terminations(box).length;
+        const o: Partial<Outcome> = {};
+        try {
+            if (action === "refresh") o.changed = await driver.refresh();
+            else if (action === "destroy")
+                o.steps = byName(await driver.destroy()).map((s) => [s.name, s.op]);
+            else {
+                const preview = "preview" in action;
+                const steps = preview ? await driver.preview(action.preview) : await driver.up(action.up);
+                o.steps = byName(steps).map((s) => [
+                    s.name,
+                    s.op,
+                    reasons(s.error) ?? null,
+                    preview ? null : plain(s.outputs),
+                ]);
+            }
+        } catch (err) {
+            o.refused = (err as Error).message;
+        }
+        const state = byName(driver.state()).map((r) => [r.name, plain(r.outputs), r.initErrors ?? []]);
+        out.push({ ...o, sent: sentSince(box, since), state });
+    }
+    return out;
+}
+
 async function throughModel(box: BoxEmulator): Promise<Outcome[]> {
     const captured = await captureProvider("by-value");
     const host = await captured.startHost({ project: PROJECT });
@@ -117,37 +156,21 @@ async function throughModel(box: BoxEmulator): Promise<Outcome[]> {
             config,
             secretKeys: ["box:accessToken"],
         });
-    const state = () =>
-        byName([...engine.state.values()]).map((r) => [r.name, plain(r.outputs), r.initErrors ?? []]);
-    const out: Outcome[] = [];
+    const results = (steps: Step[]) => steps.map((s) => ({ ...s, error: s.error?.message }));
     try {
-        for (const action of SCENARIO) {
-            const since = terminations(box).length;
-            const o: Partial<Outcome> = {};
-            try {
-                if (action === "refresh") o.changed = await engine.refresh();
-                else if (action === "destroy")
-                    o.steps = byName(await engine.destroy()).map((s) => [s.name, s.op]);
-                else {
-                    const preview = "preview" in action;
-                    const regs = await registrations(preview ? action.preview : action.up);
-                    const steps = preview ? await engine.preview(regs) : await engine.up(regs);
-                    o.steps = byName(steps).map((s) => [
-                        s.name,
-                        s.op,
-                        reasons(s.error?.message) ?? null,
-                        preview ? null : plain(s.outputs),
-                    ]);
-                }
-            } catch (err) {
-                o.refused = (err as Error).message;
-            }
-            out.push({ ...o, sent: sentSince(box, since), state: state() });
-        }
+        return await runScenario(
+            {
+                preview: async (d) => results(await engine.preview(await registrations(d))),
+                up: async (d) => results(await engine.up(await registrations(d))),
+                refresh: () => engine.refresh(),
+                destroy: () => engine.destroy(),
+                state: () => [...engine.state.values()],
+            },
+            box,
+        );
     } finally {
         await host.stop();
     }
-    return out;
 }
 
 async function throughEngine(box: BoxEmulator): Promise<Outcome[]> {
@@ -159,37 +182,20 @@ async function throughEngine(box: BoxEmulator): Promise<Outcome[]> {
         config: { "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl },
         secretKeys: ["box:accessToken"],
     });
-    const state = () => byName(stack.resources()).map((r) => [r.name, plain(r.outputs), r.initErrors ?? []]);
-    const out: Outcome[] = [];
     try {
-        for (const action of SCENARIO) {
-            const since = terminations(box).length;
-            const o: Partial<Outcome> = {};
-            try {
-                if (action === "refresh") o.changed = await stack.refresh();
-                else if (action === "destroy")
-                    o.steps = byName(await stack.destroy()).map((s) => [s.name, s.op]);
-                else {
-                    const preview = "preview" in action;
-                    const steps = preview
-                        ? await stack.preview(program(action.preview))
-                        : await stack.up(program(action.up));
-                    o.steps = byName(steps).map((s) => [
-                        s.name,
-                        s.op,
-                        reasons(s.error) ?? null,
-                        preview ? null : plain(s.outputs),
-                    ]);
-                }
-            } catch (err) {
-                o.refused = (err as Error).message;
-            }
-            out.push({ ...o, sent: sentSince(box, since), state: state() });
-        }
+        return await runScenario(
+            {
+                preview: (d) => stack.preview(program(d)),
+                up: (d) => stack.up(program(d)),
+                refresh: () => stack.refresh(),
+                destroy: () => stack.destroy(),
+                state: () => stack.resources(),
+            },
+            box,
+        );
     } finally {
         await stack.stop();
     }
-    return out;
 }
 
 describe("the engine model the fault tests use, against the real engine (pinned pulumi, Automation API)", function () {

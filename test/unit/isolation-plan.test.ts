@@ -6,12 +6,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-    IsolationPlan,
-    MAX_BLIND_REFUSALS,
-    spreadFraction,
-    type PlannedRequest,
-} from "../../provider/isolation";
+import { IsolationPlan, MAX_BLIND_REFUSALS, spreadFraction } from "../../provider/isolation";
+import type { PlannedRequest } from "../../provider/isolation-types";
 import { planBatches } from "../../provider/terminate";
 import type { Principals } from "../../provider/types";
 

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { fitsThroughHost, MAX_TRAILER_BYTES, trailerBytes } from "../../provider/host-limits";
-import type { RefusedPrincipal } from "../../provider/isolation";
+import type { RefusedPrincipal } from "../../provider/isolation-types";
 import { MAX_REQUEST_IDS } from "../../provider/limits";
 import { describeRefused, planPartialReport, READ_DELETE_PROVIDER } from "../../provider/partial-failure";
 import { refusedLines, TerminationRefusedError } from "../../provider/refusal";
