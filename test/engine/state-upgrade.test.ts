@@ -70,17 +70,34 @@ describe("state written by earlier code, through the pinned pulumi CLI", functio
             .filter((r) => r.type === TYPE)
             .map((r) => r.outputs.__provider);
 
-        it(`${form} (written by ${commit.slice(0, 7)}): refresh and destroy run the recorded code and send nothing`, async () => {
-            stack = await importedStack(fixture, box, recorded);
-            const refreshed = await stack.ok(["refresh", "--yes", "--expect-no-changes"]);
-            expect(refreshed).to.include("Resources:\n    3 unchanged");
-            const after = Object.values(await stack.terminations()).map((r) => r.outputs?.__provider);
-            expect(after).to.deep.equal(recordedProviders);
-            const destroyed = await stack.ok(["destroy", "--yes"]);
-            expect(destroyed).to.include("- 3 deleted");
-            expect(await stack.terminations()).to.deep.equal({});
-            expect(box.requests).to.deep.equal([]);
-        });
+        // The by-name stub of b264fe7 refuses everything but read and delete when the copy it loads
+        // differs from the one that wrote it, and the CLI's refresh also calls Diff: so its refresh is
+        // refused, saying why, while destroy works (docs/troubleshooting.md). Issue 21 retires the stub.
+        if (form === "workspace-by-name")
+            it(`${form} (written by ${commit.slice(0, 7)}): refresh is refused, naming the other copy and sending nothing; destroy runs the recorded code`, async () => {
+                stack = await importedStack(fixture, box, recorded);
+                const refreshed = await stack.run(["refresh", "--yes"]);
+                expect(refreshed.code).to.not.equal(0);
+                expect(refreshed.text).to.include(
+                    "which is not the copy the program loaded (another version or build); nothing was sent to Box",
+                );
+                const destroyed = await stack.ok(["destroy", "--yes"]);
+                expect(destroyed).to.include("- 3 deleted");
+                expect(await stack.terminations()).to.deep.equal({});
+                expect(box.requests).to.deep.equal([]);
+            });
+        else
+            it(`${form} (written by ${commit.slice(0, 7)}): refresh and destroy run the recorded code and send nothing`, async () => {
+                stack = await importedStack(fixture, box, recorded);
+                const refreshed = await stack.ok(["refresh", "--yes", "--expect-no-changes"]);
+                expect(refreshed).to.include("Resources:\n    3 unchanged");
+                const after = Object.values(await stack.terminations()).map((r) => r.outputs?.__provider);
+                expect(after).to.deep.equal(recordedProviders);
+                const destroyed = await stack.ok(["destroy", "--yes"]);
+                expect(destroyed).to.include("- 3 deleted");
+                expect(await stack.terminations()).to.deep.equal({});
+                expect(box.requests).to.deep.equal([]);
+            });
 
         it(`${form} (written by ${commit.slice(0, 7)}): an added principal is an update by today's code that sends only them`, async () => {
             const added = recorded.replace(

@@ -62,6 +62,7 @@ const program = (extra) => () => {
         };
         out.duplicate = await stack.up(twice).then(() => "accepted", (err) => err.message);
         out.afterDuplicate = sent().length - out.afterUp - out.afterChange.length;
+        out.twiceRecorded = stack.resources().filter((r) => r.name === "twice").length;
         out.printedOrigin = stack.output().includes("Box API origin is " + box.baseUrl);
         out.leaked = stack.output().includes(box.accessToken);
         out.leftFiles = fs.readdirSync("node_modules/.cache").filter((f) => f.startsWith("pulumi-box-test-stack-"));
@@ -169,11 +170,14 @@ describe("from npm: the test kit and the emulator command in an empty project", 
         expect(out.missing).to.match(
             /^createTestStack needs the pulumi CLI 3\.139\.0 or later; \S+no-such-dir\/bin\/pulumi did not run \(.*\): install it/,
         );
-        // As the real engine refuses it (test/engine/partial-failure.test.ts quotes pulumi), before sending anything.
+        // In the real engine's words (test/engine/partial-failure.test.ts quotes pulumi). The engine runs
+        // a resource's steps as it is registered, so the first "twice" may be created before the
+        // second one fails: whatever was sent is recorded, and nothing else is.
         expect(out.duplicate).to.equal(
             "Duplicate resource URN 'urn:pulumi:test::consumer::pulumi-nodejs:dynamic/box:SessionTermination::twice'; try giving it a unique name",
         );
-        expect(out.afterDuplicate).to.equal(0);
+        expect(out.afterDuplicate).to.equal(out.twiceRecorded);
+        expect(out.afterDuplicate).to.be.at.most(1);
     });
 
     it("every subpath type-checks in a user's TypeScript project with moduleResolution node (Pulumi's template)", () => {
