@@ -18,22 +18,13 @@ export default tseslint.config(
         },
     },
     {
-        // Code that runs in Pulumi's provider host. Loaded from source or a vendored copy, it travels
-        // packed (code-pack.ts) and the stub in provider-stubs.ts is copied BY VALUE into `__provider`;
-        // when packing is impossible, all of it is. A by-value copy keeps only what a function's text
-        // and captured values hold. These shapes do not survive it (shared/NOTES: "What Pulumi's
-        // closure serializer keeps"), and they fail silently, so they are errors here rather than
-        // review comments.
-        files: ["provider/**/*.ts"],
-        // The resource class, the entry point, the revocations loader and the packer run in the
-        // program, never in the provider host.
-        ignores: [
-            "provider/testing/**",
-            "provider/resource.ts",
-            "provider/index.ts",
-            "provider/revocations.ts",
-            "provider/code-pack.ts",
-        ],
+        // The core (both front doors run it) and the dynamic front door: Pulumi copies them BY VALUE
+        // into `__provider` whenever a program does not load this package from `node_modules` (from
+        // source, a monorepo workspace package, a vendored copy). A by-value copy keeps only what a
+        // function's text and captured values hold. These shapes do not survive it (shared/NOTES:
+        // "What Pulumi's closure serializer keeps"), and they fail silently, so they are errors here
+        // rather than review comments. policy/, revocations/ and testing/ never run in a provider.
+        files: ["provider/core/**/*.ts", "provider/dynamic/**/*.ts"],
         rules: {
             "no-restricted-globals": [
                 "error",

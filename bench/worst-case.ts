@@ -12,9 +12,9 @@
  */
 import { startBlackHole, within } from "../harness/local-server";
 import { SessionTermination } from "../provider";
-import { retryPolicy } from "../provider/operation";
-import { worstCaseBackoffMs } from "../provider/retry";
-import { SETTINGS, type SettingName } from "../provider/settings";
+import { retryPolicy } from "../provider/core/operation";
+import { worstCaseBackoffMs } from "../provider/core/retry";
+import { SETTINGS, type SettingName } from "../provider/core/settings";
 import { startBoxEmulator, type BoxEmulator } from "../provider/testing";
 import { ProviderHost } from "../harness/host";
 import { captureRegistrations } from "../harness/registrations";

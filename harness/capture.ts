@@ -1,51 +1,32 @@
 /**
- * The ways Pulumi captures this provider, each ready to run in Pulumi's real provider host.
+ * The ways Pulumi captures this provider, each ready to run in Pulumi's real provider host: one per
+ * kind of `__provider` a user's state holds.
  *
- * - `by-value`: the program loads the package from local source (this repository, a vendored copy).
- *   Pulumi would copy the provider's code into `__provider`; the package hands it a stub carrying its
- *   modules packed instead (provider/code-pack.ts), and that is what the host runs.
+ * - `source`: the program loads the package from local source (this repository, through ts-node).
+ *   Pulumi copies the provider by value, function by function: about 150 KB of compiled TypeScript.
  * - `workspace`: the built package as a monorepo workspace package, linked into `node_modules` with
- *   its real path outside it. Pulumi would copy it by value; the package hands it a stub that
- *   requires it by name instead, since the app's directory resolves that name to this very copy.
- * - `vendored`: the built package copied into the app (`./vendor/box`), in a project with no
- *   TypeScript, beside a different copy that the name resolves to: JavaScript modules packed as built.
+ *   its real path outside it (a vendored copy is captured the same way). Pulumi copies the built
+ *   JavaScript by value; the project has no TypeScript, so Pulumi's bundled TypeScript 3.8 parses it.
  * - `installed`: the program loads the package from `node_modules`. `__provider` is a short
  *   `require("pulumi-box-session-termination/provider")`, resolved inside the host. Here that is the
  *   packed tarball (`npm pack`) installed into an empty project, exactly as a user gets it.
- * - `serializer-copy`: Pulumi's own function-by-function copy of the provider, which is what a
- *   program gets when the modules cannot be packed (TypeScript source and no `typescript` to compile
- *   it). It keeps only what the by-value rules in eslint.config.mjs allow.
  *
  * A behaviour that holds in one mode can fail in another (a field initializer, a module-level Map),
- * so every host-level test runs in the first three, and test/host/capture-modes.test.ts in all five. Each
- * mode is prepared once per process and shared.
+ * so every host-level test runs in all three. Each mode is prepared once per process and shared.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../provider";
-import provider = require("../provider/provider");
 import { ProviderHost, type HostOptions } from "./host";
 import { captureRegistrations, type Registration } from "./registrations";
 
 /** How the provider reaches the host. */
-export type CaptureMode = "by-value" | "workspace" | "installed" | "vendored" | "serializer-copy";
+export type CaptureMode = "source" | "workspace" | "installed";
 
-/**
- * The modes every host-level suite runs in, in order: one per kind of `__provider` a user's state
- * commonly holds (packed modules, a stub requiring by name, Pulumi's own require). The workspace's
- * project has no TypeScript, so its stub is parsed by Pulumi's bundled TypeScript 3.8, which refuses
- * syntax newer than the build's ES2020 target.
- */
-export const CAPTURE_MODES: readonly CaptureMode[] = ["by-value", "workspace", "installed"];
-
-/**
- * Every mode, adding the built modules packed (`vendored`) and the fallback (`serializer-copy`);
- * test/host/capture-modes.test.ts runs them all.
- */
-export const ALL_CAPTURE_MODES: readonly CaptureMode[] = [...CAPTURE_MODES, "vendored", "serializer-copy"];
+/** The modes every host-level suite runs in, in order. */
+export const CAPTURE_MODES: readonly CaptureMode[] = ["source", "workspace", "installed"];
 
 /** The resource's type token, as Pulumi registers it. */
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
@@ -239,17 +220,9 @@ function capturedAs(mode: CaptureMode, cwd: string, providerText: string): Captu
 }
 
 async function prepare(mode: CaptureMode): Promise<CapturedProvider> {
-    if (mode === "by-value") {
+    if (mode === "source") {
         const [probe] = await captureRegistrations(() => new SessionTermination("probe", { userIds: ["1"] }));
         return capturedAs(mode, ROOT, String(probe.inputs.__provider));
-    }
-    if (mode === "serializer-copy") {
-        const copy = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-        return capturedAs(mode, ROOT, copy.text);
-    }
-    if (mode === "vendored") {
-        const app = await vendoringApp();
-        return capturedAs(mode, app, providerTextIn(app, [], "./vendor/box"));
     }
     const project = mode === "workspace" ? await workspaceApp() : (await installPackedPackage()).project;
     return capturedAs(mode, project, providerTextIn(project));

@@ -213,14 +213,14 @@ export function workDir(prefix: string): string {
 }
 
 /**
- * The repository's own program as the repository runs it, from source: its Pulumi.yaml, index.ts,
+ * The repository's own program as the repository runs it, from source: its Pulumi.yaml, examples/,
  * tsconfig.json and node_modules linked into a directory of its own, so that stack files land
  * there and not in the checkout. Node follows the links, so `./provider` is this checkout's source.
  */
 export function sourceProject(work: string): string {
     const dir = path.join(work, "project");
     fs.mkdirSync(dir);
-    for (const f of ["Pulumi.yaml", "index.ts", "tsconfig.json", "node_modules", "package.json"]) {
+    for (const f of ["Pulumi.yaml", "examples", "tsconfig.json", "node_modules", "package.json"]) {
         fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
     }
     return dir;

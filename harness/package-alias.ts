@@ -9,8 +9,8 @@ const ROOT = path.join(__dirname, "..");
 const TARGETS: Record<string, string> = {
     "pulumi-box-session-termination": path.join(ROOT, "provider", "index.ts"),
     "pulumi-box-session-termination/testing": path.join(ROOT, "provider", "testing", "index.ts"),
-    "pulumi-box-session-termination/revocations": path.join(ROOT, "provider", "revocations.ts"),
-    "pulumi-box-session-termination/policy": path.join(ROOT, "provider", "policy.ts"),
+    "pulumi-box-session-termination/revocations": path.join(ROOT, "provider", "revocations", "index.ts"),
+    "pulumi-box-session-termination/policy": path.join(ROOT, "provider", "policy", "index.ts"),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

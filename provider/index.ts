@@ -4,8 +4,8 @@
  * The emulator for tests lives in the `pulumi-box-session-termination/testing` entry point, so that
  * programs importing this one never load an HTTP server.
  */
-export { SessionTermination, type SessionTerminationArgs } from "./resource";
-export type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
+export { SessionTermination, type SessionTerminationArgs } from "./dynamic/resource";
+export type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./core/types";
 export {
     BoxError,
     BoxApiError,
@@ -14,10 +14,10 @@ export {
     BoxOAuthError,
     BoxSettingsError,
     type BoxErrorBody,
-} from "./errors";
-export { TerminationIncompleteError } from "./partial-failure";
-export { TerminationRefusedError } from "./refusal";
-export { ProtectedMemberError, type ProtectedMember } from "./group-members";
-export type { RefusedPrincipal } from "./isolation-types";
-export { SETTINGS, type SettingSpec, type SettingName } from "./settings";
-export { VERSION } from "./version";
+} from "./core/errors";
+export { TerminationIncompleteError } from "./core/partial-failure";
+export { TerminationRefusedError } from "./core/refusal";
+export { ProtectedMemberError, type ProtectedMember } from "./core/group-members";
+export type { RefusedPrincipal } from "./core/isolation-types";
+export { SETTINGS, type SettingSpec, type SettingName } from "./core/settings";
+export { VERSION } from "./core/version";

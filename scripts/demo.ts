@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     try {
         console.log(bold("Box session termination as code: an offboarding story"));
         console.log(
-            `Local Box emulator: ${box.baseUrl}. Program: index.ts (root Pulumi.yaml) on ${path.relative(ROOT, SAMPLE)}.`,
+            `Local Box emulator: ${box.baseUrl}. Program: examples/demo/index.ts (root Pulumi.yaml) on ${path.relative(ROOT, SAMPLE)}.`,
         );
         console.log(
             `pulumi: ${onPath ? `${bin}/pulumi (from PATH)` : "the pinned build in pulumi-cli/bin"}.`,

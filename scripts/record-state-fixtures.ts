@@ -1,7 +1,7 @@
 /**
  * Records the upgrade fixtures in test/fixtures/state/: `pulumi stack export` of a stack that this
  * commit's code created, once for each form of `__provider` it writes (installed from npm: a require
- * by name; from source: packed modules; from a workspace package: the by-name stub). Each file names
+ * of the package; from source and from a workspace package: Pulumi's by-value copy). Each file names
  * the commit, package version and CLI that wrote it. Run it (`npx ts-node scripts/record-state-fixtures.ts`)
  * before a change to what `__provider` holds, and keep the old files: test/engine/state-upgrade.test.ts
  * proves every recorded form still refreshes, updates and destroys.
@@ -16,12 +16,27 @@ import { pinnedVersion } from "./pulumi-cli";
 const ROOT = path.join(__dirname, "..");
 const DIR = path.join(ROOT, "test", "fixtures", "state");
 
-/** The forms, each with the project layout that writes it. */
-export const FORMS = {
+/** The project layouts a fixture is written from and imported into. */
+const LAYOUTS = {
     installed: (work: string) => installedExample("gitops", work),
-    packed: sourceProject,
-    "workspace-by-name": workspaceProject,
+    source: sourceProject,
+    workspace: workspaceProject,
 } as const;
+
+/**
+ * Every form of `__provider` ever recorded, with the layout that writes it: today's, and those that
+ * b264fe7 wrote before the packed modules and the by-name stub were retired.
+ */
+export const FORMS = {
+    installed: LAYOUTS.installed,
+    "source-by-value": LAYOUTS.source,
+    "workspace-by-value": LAYOUTS.workspace,
+    packed: LAYOUTS.source,
+    "workspace-by-name": LAYOUTS.workspace,
+} as const;
+
+/** The forms this commit's code writes. */
+const WRITTEN: readonly (keyof typeof FORMS)[] = ["installed", "source-by-value", "workspace-by-value"];
 
 async function record(form: keyof typeof FORMS, commit: string): Promise<void> {
     const box = await startBoxEmulator();
@@ -61,7 +76,7 @@ async function main(): Promise<void> {
     const dirty = execFileSync("git", ["status", "--porcelain", "provider"], { cwd: ROOT, encoding: "utf8" });
     if (dirty.trim())
         throw new Error("provider/ has uncommitted changes: a fixture must name the commit that wrote it");
-    for (const form of Object.keys(FORMS) as (keyof typeof FORMS)[]) await record(form, commit);
+    for (const form of WRITTEN) await record(form, commit);
 }
 
 if (require.main === module)

@@ -4,7 +4,7 @@
  * provider's retry lines (console.warn outside a Pulumi engine) are kept for the test to read instead
  * of cluttering the report.
  */
-import { resetProcessState } from "../provider/process-state";
+import { resetProcessState } from "../provider/core/process-state";
 
 /** Warnings written during the current test. */
 export const warnings: string[] = [];

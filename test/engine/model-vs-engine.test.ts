@@ -144,7 +144,7 @@ async function runScenario(driver: Driver, box: BoxEmulator): Promise<Outcome[]>
 }
 
 async function throughModel(box: BoxEmulator): Promise<Outcome[]> {
-    const captured = await captureProvider("by-value");
+    const captured = await captureProvider("source");
     const host = await captured.startHost({ project: PROJECT });
     const config = { "box:accessToken": box.accessToken, "box:baseUrl": box.baseUrl };
     await host.configure(config, ["box:accessToken"]);

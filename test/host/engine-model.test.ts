@@ -11,7 +11,7 @@ import { MiniEngine } from "../../harness/engine";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../../harness/capture";
 import { HostCallError, type ProviderHost } from "../../harness/host";
 import { captureRegistrations, type Registration } from "../../harness/registrations";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/core/validation";
 import { boxErrorBody, expectNoCanary } from "../helpers";
 
 const TOKEN = "tok_CANARY_engine_3d9a77";

@@ -6,9 +6,9 @@
  */
 import { expect } from "chai";
 import { CAPTURE_MODES, captureProvider, type CapturedProvider } from "../../harness/capture";
-import { applyGuardrails, newPrincipalCounts } from "../../provider/guardrails";
-import { resolveGuardrails } from "../../provider/settings-guardrails";
-import { BoxSettingsError } from "../../provider/errors";
+import { applyGuardrails, newPrincipalCounts } from "../../provider/core/guardrails";
+import { resolveGuardrails } from "../../provider/core/settings-guardrails";
+import { BoxSettingsError } from "../../provider/core/errors";
 import type { ProviderHost } from "../../harness/host";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 

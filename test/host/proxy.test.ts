@@ -1,5 +1,5 @@
 /**
- * Egress through an HTTPS proxy (provider/proxy.ts): `HTTPS_PROXY`/`NO_PROXY` and `box:proxyUrl`, a
+ * Egress through an HTTPS proxy (provider/core/proxy.ts): `HTTPS_PROXY`/`NO_PROXY` and `box:proxyUrl`, a
  * CONNECT tunnel with TLS end to end to Box, so the proxy never sees a token, a secret or a login.
  * The rules in-process; the behaviour in Pulumi's provider host (from source and installed) against a
  * local CONNECT proxy and a TLS emulator whose test CA is trusted through NODE_EXTRA_CA_CERTS.
@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import { within } from "../../harness/local-server";
 import { makeTestCertificates, startConnectProxy, type ConnectProxy } from "../../harness/tls-proxy";
-import { BoxSettingsError } from "../../provider/errors";
-import { bypassesProxy, resolveProxy } from "../../provider/proxy";
+import { BoxSettingsError } from "../../provider/core/errors";
+import { bypassesProxy, resolveProxy } from "../../provider/core/proxy";
 import { describeInHost } from "../host-suite";
 
 const TOKEN = "tok_CANARY_proxy_6d0e2b9a";
@@ -95,7 +95,7 @@ describeInHost(
     {
         emulator: { accessTokens: [TOKEN], apps: [CCG], tls: { key: certs.key, cert: certs.cert } },
         canaries: [TOKEN, CCG.clientSecret, PROXY_PASSWORD],
-        modes: ["by-value", "installed"],
+        modes: ["source", "installed"],
     },
     (suite) => {
         let proxy: ConnectProxy | undefined;

@@ -1,12 +1,10 @@
 /** The README is the user's reference: it must document every setting and the commands CI runs. */
 import { expect } from "chai";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS } from "../../provider/settings";
+import { SETTINGS } from "../../provider/core/settings";
 import { parseCliOptions } from "../../provider/testing/cli-options";
-import { packProvider } from "../../provider/code-pack";
-import { unpackModules } from "../../provider/provider-stubs";
 
 const ROOT = path.join(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -118,22 +116,5 @@ describe("snippets in the README and docs/", function () {
                     ).to.not.throw();
             }
         }
-    });
-
-    it("the command in docs/security.md decodes a packed __provider and prints its SHA-256", () => {
-        const [decode] = snippets().filter(
-            (s) => s.file.endsWith("security.md") && s.code.includes("brotli"),
-        );
-        expect(decode, "the decode snippet").to.not.equal(undefined);
-        require("../../provider/provider"); // only modules the program loaded are packed
-        const pack = packProvider(require.resolve("../../provider/provider"));
-        const run = spawnSync("bash", ["-c", decode.code], {
-            env: { ...process.env, MODULES: pack.modules },
-            encoding: "utf8",
-            maxBuffer: 16 * 1024 * 1024,
-        });
-        expect(run.status, run.stderr).to.equal(0);
-        expect(JSON.parse(run.stdout)).to.deep.equal(unpackModules(pack));
-        expect(run.stderr.trim()).to.equal(`sha256 ${pack.sha256}`);
     });
 });

@@ -6,10 +6,10 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { applyGuardrails } from "../../provider/guardrails";
-import { resolveGuardrails } from "../../provider/settings-guardrails";
-import { canonicalEntry, checkInputs } from "../../provider/validation";
-import { PRINCIPAL_KINDS } from "../../provider/types";
+import { applyGuardrails } from "../../provider/core/guardrails";
+import { resolveGuardrails } from "../../provider/core/settings-guardrails";
+import { canonicalEntry, checkInputs } from "../../provider/core/validation";
+import { PRINCIPAL_KINDS } from "../../provider/core/types";
 
 /** Invisible characters the issue names: zero width space, soft hyphen, bidi controls, BOM. */
 const INVISIBLE = [

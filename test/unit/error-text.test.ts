@@ -7,13 +7,14 @@ import {
     BoxNetworkError,
     BoxOAuthError,
     BoxSettingsError,
-} from "../../provider/errors";
-import { redact } from "../../provider/safe-text";
-import { ProtectedMemberError } from "../../provider/group-members";
-import { TerminationIncompleteError } from "../../provider/partial-failure";
-import { TerminationRefusedError } from "../../provider/refusal";
+} from "../../provider/core/errors";
+import { redact } from "../../provider/core/safe-text";
+import { ProtectedMemberError } from "../../provider/core/group-members";
+import { TerminationIncompleteError } from "../../provider/core/partial-failure";
+import { TerminationRefusedError } from "../../provider/core/refusal";
 import { RevocationsFileError } from "../../provider/revocations";
-import { describePrincipals } from "../../provider/partial-failure";
+import { describePrincipals } from "../../provider/core/partial-failure";
+import { providerCarry } from "../../provider/dynamic/partial-record";
 
 describe("error text (pure)", () => {
     it("describes long principal lists briefly", () => {
@@ -53,7 +54,7 @@ describe("one error base type", () => {
                 cause: api,
                 id: "id-1",
                 properties: { userIds: ["1"] },
-                providerText: "exports.handler = undefined;",
+                carry: providerCarry("exports.handler = undefined;"),
             }),
             { status: 404, code: "not_found", requestId: "abc123" },
         ],

@@ -4,8 +4,8 @@
  * happen, nothing lost that did).
  */
 import { expect } from "chai";
-import { BoxApiError, BoxNetworkError } from "../../provider/errors";
-import { TerminationIncompleteError } from "../../provider/partial-failure";
+import { BoxApiError, BoxNetworkError } from "../../provider/core/errors";
+import { TerminationIncompleteError } from "../../provider/core/partial-failure";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 import { configure, inputs, provider, rejectionOf } from "../helpers";
 // Outside a Pulumi engine, pulumi.log.warn writes to console.warn: what `pulumi up` would show.

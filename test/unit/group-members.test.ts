@@ -1,12 +1,12 @@
 /**
- * Protected users inside groups (provider/group-members.ts): with protected users set, a create or
+ * Protected users inside groups (provider/core/group-members.ts): with protected users set, a create or
  * update lists each group's members before sending anything, refuses a group holding one, and fails
  * closed when Box will not or cannot list them. In-process against the emulator; through the real CLI
  * in both capture modes: test/engine/protected-members.test.ts.
  */
 import { expect } from "chai";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { ProtectedMemberError } from "../../provider/group-members";
+import { ProtectedMemberError } from "../../provider/core/group-members";
 import { configure, inputs, provider, rejectionOf } from "../helpers";
 
 const TOKEN = "tok_CANARY_members_3f9a1c";

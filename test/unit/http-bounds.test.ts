@@ -6,8 +6,8 @@ import { expect } from "chai";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { Readable } from "stream";
-import { BoxNetworkError } from "../../provider/errors";
-import { MAX_BODY_BYTES, readLimited, sendHttp } from "../../provider/http";
+import { BoxNetworkError } from "../../provider/core/errors";
+import { MAX_BODY_BYTES, readLimited, sendHttp } from "../../provider/core/http";
 import { rejectionOf } from "../helpers";
 
 /** A server whose every request is handled by `handler`; tracks open sockets so a test can see them close. */

@@ -1,15 +1,15 @@
 /**
- * The splitting plan (provider/isolation.ts), pure: driven against a model of Box that refuses, as a
+ * The splitting plan (provider/core/isolation.ts), pure: driven against a model of Box that refuses, as a
  * whole, any request naming someone it does not know. Answers arrive in a random order among the
  * requests in flight, as they do under concurrency. The bounds are the issue's; the properties hold
  * for any list, any unknown set, any batch size and concurrency.
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { IsolationPlan, MAX_BLIND_REFUSALS, spreadFraction } from "../../provider/isolation";
-import type { PlannedRequest } from "../../provider/isolation-types";
-import { planBatches } from "../../provider/terminate";
-import type { Principals } from "../../provider/types";
+import { IsolationPlan, MAX_BLIND_REFUSALS, spreadFraction } from "../../provider/core/isolation";
+import type { PlannedRequest } from "../../provider/core/isolation-types";
+import { planBatches } from "../../provider/core/batches";
+import type { Principals } from "../../provider/core/types";
 
 /** How the modelled Box answers a request. */
 type Answerer = (request: PlannedRequest) => "accept" | "refuse" | "fatal";

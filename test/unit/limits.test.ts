@@ -1,7 +1,7 @@
 /** Cutting text that leaves the provider to a bound: limits.ts (pure), and where Box's text meets it. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { cutChars } from "../../provider/limits";
+import { cutChars } from "../../provider/core/limits";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 import { configure, inputs, provider } from "../helpers";
 

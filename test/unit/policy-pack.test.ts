@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SessionTermination } from "../../provider";
-import provider = require("../../provider/provider");
+import provider = require("../../provider/dynamic/provider");
 import { captureRegistrations } from "../../harness/registrations";
 import {
     isSessionTermination,
@@ -17,7 +17,7 @@ import {
     reasonPolicy,
     SESSION_TERMINATION_TYPE,
 } from "../../provider/policy";
-import { UNKNOWN } from "../../provider/validation";
+import { UNKNOWN } from "../../provider/core/validation";
 import { aliasPackageToSources } from "../../harness/package-alias";
 
 /** Runs a policy's validations on one resource, as the policy engine does; returns the violations. */

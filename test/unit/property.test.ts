@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { planDiff } from "../../provider/diff";
-import { checkInputs, UNKNOWN } from "../../provider/validation";
+import { planDiff } from "../../provider/core/diff";
+import { checkInputs, UNKNOWN } from "../../provider/core/validation";
 
 const RUNS = { numRuns: 1000 };
 /**

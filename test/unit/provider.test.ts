@@ -6,8 +6,8 @@ import { expect } from "chai";
 import * as net from "net";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 import { ACCEPTED_MESSAGE } from "../../provider/testing/emulator";
-import { BoxApiError, BoxNetworkError, BoxSettingsError } from "../../provider/errors";
-import { VERSION } from "../../provider/version";
+import { BoxApiError, BoxNetworkError, BoxSettingsError } from "../../provider/core/errors";
+import { VERSION } from "../../provider/core/version";
 import {
     boxErrorBody,
     configure,

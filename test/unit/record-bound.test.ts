@@ -6,16 +6,17 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { boundTextKeepingEnds, MAX_TRAILER_BYTES } from "../../provider/host-limits";
-import { TerminationIncompleteError } from "../../provider/partial-failure";
-import { partialResultFits, recordBoundFailure } from "../../provider/record-bound";
+import { boundTextKeepingEnds, MAX_TRAILER_BYTES } from "../../provider/core/trailer-limits";
+import { TerminationIncompleteError } from "../../provider/core/partial-failure";
+import { partialResultFits, recordBoundFailure, type RecordedExtras } from "../../provider/core/record-bound";
 import { parseRevocations } from "../../provider/revocations";
-import { outputsOf } from "../../provider/state";
-import type { PrincipalKind, Principals } from "../../provider/types";
-import { subtractPrincipals } from "../../provider/principals";
-import { principalsOf } from "../../provider/validation";
+import { outputsOf } from "../../provider/core/state";
+import type { PrincipalKind, Principals } from "../../provider/core/types";
+import { subtractPrincipals } from "../../provider/core/principals";
+import { principalsOf } from "../../provider/core/validation";
 import { configure, inputs, provider } from "../helpers";
 import { realTrailerBytes } from "../real-trailer";
+import { LEAST_CARRY, providerCarry } from "../../provider/dynamic/partial-record";
 
 const logins = (n: number, length: number, tag = "") =>
     Array.from({ length: n }, (_, i) => {
@@ -26,7 +27,10 @@ const ids = (n: number, digits: number) =>
     Array.from({ length: n }, (_, i) => String(10 ** (digits - 1) + i));
 
 /** The most principals `make(n)` may hold for `check` to accept them. */
-function largestAccepted(make: (n: number) => Principals, extras = {}): number {
+function largestAccepted(
+    make: (n: number) => Principals,
+    extras: RecordedExtras = { least: LEAST_CARRY },
+): number {
     let lo = 0;
     let hi = 100_000;
     while (lo < hi) {
@@ -67,8 +71,13 @@ describe("record bound: every resource check accepts records a partial failure",
     });
 
     it("1,000 user IDs still fit one resource; a 20,000-character reason does not, naming reason", async () => {
-        expect(recordBoundFailure(only("userIds", ids(1000, 11)), { reason: "SEC-1" })).to.equal(undefined);
-        const failure = recordBoundFailure(only("userIds", ["1"]), { reason: "漢".repeat(20_000) });
+        expect(
+            recordBoundFailure(only("userIds", ids(1000, 11)), { reason: "SEC-1", least: LEAST_CARRY }),
+        ).to.equal(undefined);
+        const failure = recordBoundFailure(only("userIds", ["1"]), {
+            reason: "漢".repeat(20_000),
+            least: LEAST_CARRY,
+        });
         expect(failure?.property).to.equal("reason");
         expect(failure?.reason).to.match(/^too long for a partial failure to be recorded/);
         expect(failure?.reason).to.not.include("漢");
@@ -99,7 +108,7 @@ describe("record bound: every resource check accepts records a partial failure",
                 (kind, length, fraction, reason, causeText, message) => {
                     const make = (n: number) =>
                         only(kind, kind === "userLogins" ? logins(n, length) : ids(n, Math.min(length, 19)));
-                    const max = largestAccepted(make, { reason });
+                    const max = largestAccepted(make, { reason, least: LEAST_CARRY });
                     const all = principalsOf(
                         make(Math.max(1, Math.round(max * (fraction > 0.5 ? 1 : fraction)))),
                     );
@@ -128,7 +137,7 @@ describe("record bound: every resource check accepts records a partial failure",
                         cause: new Error(causeText),
                         id: "6c1f9d1e-0000-4000-8000-000000000001",
                         properties: outputsOf({ reason, triggers: [] }, accepted, record),
-                        providerText: "x".repeat(150_000),
+                        carry: providerCarry("x".repeat(150_000)),
                     });
                     expect(err.properties, "recorded").to.not.equal(undefined);
                     expect(err.properties![kind]).to.deep.equal(accepted[kind]);
@@ -143,7 +152,7 @@ describe("record bound: every resource check accepts records a partial failure",
 
     it("a Box that gives each of 150 refusals a 100-character code of its own still gets the 300 IDs recorded", () => {
         const all = principalsOf(only("userIds", ids(300, 10)));
-        expect(partialResultFits(all, { reason: "SEC-1" })).to.equal(true);
+        expect(partialResultFits(all, { reason: "SEC-1", least: LEAST_CARRY })).to.equal(true);
         const refusedIds = all.userIds.filter((_, i) => i % 2 === 1);
         const notDone = only("userIds", refusedIds);
         const accepted = subtractPrincipals(all, notDone);
@@ -159,7 +168,7 @@ describe("record bound: every resource check accepts records a partial failure",
             })),
             id: "6c1f9d1e-0000-4000-8000-000000000002",
             properties: outputsOf({ reason: "SEC-1" }, accepted, { message: "ok", requestIds: [] }),
-            providerText: "x".repeat(150_000),
+            carry: providerCarry("x".repeat(150_000)),
         });
         expect(err.properties).to.not.equal(undefined);
         expect(err.message).to.include("and 147 other answers");
@@ -186,7 +195,10 @@ describe("record bound: every resource check accepts records a partial failure",
                 { length: n },
                 (_, i) => `${i}.${ch.repeat(length)}`.slice(0, length - 12) + "@example.com",
             );
-            const failure = recordBoundFailure(only("userLogins", list), { reason: "SEC-1" });
+            const failure = recordBoundFailure(only("userLogins", list), {
+                reason: "SEC-1",
+                least: LEAST_CARRY,
+            });
             const advised = failure
                 ? Number(/across at least (\d+) SessionTermination/.exec(failure.reason)?.[1])
                 : 1;
@@ -202,16 +214,21 @@ describe("record bound: every resource check accepts records a partial failure",
             );
             expect(parts.length, `${n} logins of ${length} '${ch}'`).to.equal(advised);
             for (const p of parts)
-                expect(partialResultFits(principalsOf(p), { reason: "SEC-1" })).to.equal(true);
+                expect(partialResultFits(principalsOf(p), { reason: "SEC-1", least: LEAST_CARRY })).to.equal(
+                    true,
+                );
         }
         // The smallest report names one principal per list, so even the longest non-ASCII logins fit by the dozen.
         const longest = Array.from(
             { length: 20 },
             (_, i) => `${i}.${"ü".repeat(254)}`.slice(0, 242) + "@example.com",
         );
-        expect(partialResultFits(principalsOf(only("userLogins", longest)), { reason: "SEC-1" })).to.equal(
-            true,
-        );
+        expect(
+            partialResultFits(principalsOf(only("userLogins", longest)), {
+                reason: "SEC-1",
+                least: LEAST_CARRY,
+            }),
+        ).to.equal(true);
     });
 
     it("a cut explanation keeps Box's request ID and endpoint at its end", () => {
@@ -245,7 +262,9 @@ describe("record bound: the revocations loader splits entries past it", () => {
         expect(parts.flatMap((p) => p.userLogins)).to.deep.equal(all);
         for (const p of parts) {
             expect(p.reason).to.equal("SEC-9");
-            expect(partialResultFits(principalsOf(p), { reason: p.reason })).to.equal(true);
+            expect(partialResultFits(principalsOf(p), { reason: p.reason, least: LEAST_CARRY })).to.equal(
+                true,
+            );
         }
     });
 

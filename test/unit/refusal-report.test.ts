@@ -5,12 +5,13 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { fitsThroughHost, MAX_TRAILER_BYTES, trailerBytes } from "../../provider/host-limits";
-import type { RefusedPrincipal } from "../../provider/isolation-types";
-import { MAX_REQUEST_IDS } from "../../provider/limits";
-import { describeRefused, planPartialReport, READ_DELETE_PROVIDER } from "../../provider/partial-failure";
-import { refusedLines, TerminationRefusedError } from "../../provider/refusal";
-import { outputsOf, recordOf } from "../../provider/state";
+import { fitsThroughHost, MAX_TRAILER_BYTES, trailerBytes } from "../../provider/core/trailer-limits";
+import type { RefusedPrincipal } from "../../provider/core/isolation-types";
+import { MAX_REQUEST_IDS } from "../../provider/core/limits";
+import { describeRefused, planPartialReport } from "../../provider/core/partial-failure";
+import { providerCarry, READ_DELETE_PROVIDER } from "../../provider/dynamic/partial-record";
+import { refusedLines, TerminationRefusedError } from "../../provider/core/refusal";
+import { outputsOf, recordOf } from "../../provider/core/state";
 
 const none = { userIds: [], userLogins: [], groupIds: [] };
 
@@ -65,7 +66,7 @@ describe("reporting principals Box refused (pure)", () => {
             refused: [refusedId("3", "abc")],
             id: "id-1",
             properties: { userIds: ["1", "2"], requestIds: ["r1"], requestCount: 1 },
-            providerText: "p",
+            carry: providerCarry("p"),
         });
         expect(report.reasons).to.deep.equal([
             "Box accepted the termination for 2 principal(s) but not for 1.",
@@ -92,7 +93,7 @@ describe("reporting principals Box refused (pure)", () => {
             refused: [refusedId("3")],
             id: "id-1",
             properties: { userLogins: logins, requestIds, requestCount: 250 },
-            providerText: "x".repeat(80_000),
+            carry: providerCarry("x".repeat(80_000)),
         });
         expect(report.properties?.__provider).to.equal(READ_DELETE_PROVIDER);
         expect(report.properties?.requestIds).to.deep.equal([]);
@@ -109,7 +110,7 @@ describe("reporting principals Box refused (pure)", () => {
             refused,
             id: "id-1",
             properties: { userIds: accepted, requestIds: ["r"], requestCount: 30 },
-            providerText: "p",
+            carry: providerCarry("p"),
         });
         expect(report.properties).to.equal(undefined);
         const text = report.reasons.join("\n");
@@ -139,7 +140,7 @@ describe("reporting principals Box refused (pure)", () => {
                         refused,
                         id: "id-1",
                         properties: { userLogins: accepted, requestIds, requestCount: requestIds.length },
-                        providerText: "y".repeat(70_000),
+                        carry: providerCarry("y".repeat(70_000)),
                     });
                     const message = report.reasons.join("\n");
                     const shape = report.properties

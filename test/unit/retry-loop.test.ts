@@ -3,10 +3,10 @@
  * when, and when it stops. No server, no real waiting.
  */
 import { expect } from "chai";
-import { RateGate, sendWithRetries, sleepUntil, type RetryLoopOptions } from "../../provider/retry-loop";
-import { BoxNetworkError } from "../../provider/errors";
-import type { HttpRequest, HttpResponse } from "../../provider/http";
-import { MAX_TIMER_MS } from "../../provider/retry";
+import { RateGate, sendWithRetries, sleepUntil, type RetryLoopOptions } from "../../provider/core/retry-loop";
+import { BoxNetworkError } from "../../provider/core/errors";
+import type { HttpRequest, HttpResponse } from "../../provider/core/http";
+import { MAX_TIMER_MS } from "../../provider/core/retry";
 
 const ENDPOINT = "POST http://127.0.0.1:1/2.0/users/terminate_sessions";
 

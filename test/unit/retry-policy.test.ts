@@ -12,7 +12,7 @@ import {
     parseRetryAfter,
     worstCaseBackoffMs,
     type RetryPolicy,
-} from "../../provider/retry";
+} from "../../provider/core/retry";
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
 const ctx = {

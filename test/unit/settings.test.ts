@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { BoxSettingsError } from "../../provider/errors";
-import { lookup, SETTINGS } from "../../provider/settings";
-import { parseJwtAppConfig, resolveCredentials } from "../../provider/settings-credentials";
-import { resolveOrigin, resolveTransport } from "../../provider/settings-origin";
+import { BoxSettingsError } from "../../provider/core/errors";
+import { lookup, SETTINGS } from "../../provider/core/settings";
+import { parseJwtAppConfig, resolveCredentials } from "../../provider/core/settings-credentials";
+import { resolveOrigin, resolveTransport } from "../../provider/core/settings-origin";
 
 const noFile = (path: string): string => {
     throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });

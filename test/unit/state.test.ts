@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { asProps, outputsOf, plainValue, principalsToSend, recordOf } from "../../provider/state";
+import { asProps, outputsOf, plainValue, principalsToSend, recordOf } from "../../provider/core/state";
 
 /** True when `value` holds `undefined` anywhere: the one thing Pulumi's host cannot send. */
 function holdsUndefined(value: unknown): boolean {

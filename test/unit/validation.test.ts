@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { planDiff } from "../../provider/diff";
-import { boundFailures, checkInputs, UNKNOWN } from "../../provider/validation";
+import { planDiff } from "../../provider/core/diff";
+import { boundFailures, checkInputs, UNKNOWN } from "../../provider/core/validation";
 
 describe("check: validation and normalization (pure)", () => {
     it("accepts a valid termination and normalizes order, repeats, spaces and login case", () => {

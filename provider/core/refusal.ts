@@ -3,7 +3,7 @@
  * error's message is everything the user sees, naming whom Box refused and what that suggests.
  */
 import { BoxError, boxFields } from "./errors";
-import { boundText, fitsThroughHost } from "./host-limits";
+import { boundText, fitsThroughHost } from "./trailer-limits";
 import type { RefusedPrincipal } from "./isolation-types";
 import {
     describePrincipals,

@@ -10,8 +10,9 @@ import {
     MAX_TRAILER_BYTES,
     structBytes,
     trailerBytes,
-} from "../../provider/host-limits";
-import { planPartialReport, READ_DELETE_PROVIDER } from "../../provider/partial-failure";
+} from "../../provider/core/trailer-limits";
+import { planPartialReport } from "../../provider/core/partial-failure";
+import { providerCarry, READ_DELETE_PROVIDER } from "../../provider/dynamic/partial-record";
 
 import { realTrailerBytes, structproto } from "../real-trailer";
 
@@ -100,7 +101,7 @@ describe("host limits: what an error can carry out of Pulumi's provider host", (
             const report = planPartialReport({
                 ...base,
                 properties: { userIds: ["1", "2"] },
-                providerText: "p",
+                carry: providerCarry("p"),
             });
             expect(report.properties).to.deep.equal({ userIds: ["1", "2"], __provider: "p" });
             expect(report.reasons).to.deep.equal([
@@ -116,7 +117,7 @@ describe("host limits: what an error can carry out of Pulumi's provider host", (
             const report = planPartialReport({
                 ...base,
                 properties: { userIds: ["1", "2"] },
-                providerText: "x".repeat(80_000),
+                carry: providerCarry("x".repeat(80_000)),
             });
             expect(report.properties?.__provider).to.equal(READ_DELETE_PROVIDER);
         });
@@ -126,7 +127,7 @@ describe("host limits: what an error can carry out of Pulumi's provider host", (
             const report = planPartialReport({
                 ...base,
                 properties: { userLogins: logins },
-                providerText: "p",
+                carry: providerCarry("p"),
             });
             expect(report.properties).to.equal(undefined);
             expect(report.reasons.at(-1)).to.match(/^This partial result is too large to record/);
@@ -147,7 +148,7 @@ describe("host limits: what an error can carry out of Pulumi's provider host", (
                             cause: new Error(cause),
                             notDone: { userIds: [], userLogins: logins, groupIds: [] },
                             properties: { reason, userLogins: logins },
-                            providerText: "y".repeat(70_000),
+                            carry: providerCarry("y".repeat(70_000)),
                         });
                         const message = report.reasons.join("\n");
                         const shape = report.properties

@@ -1,6 +1,6 @@
-/** How a termination is split into Box requests and summarized in state: the pure half of terminate.ts. */
+/** How a termination is split into Box requests and summarized in state: the pure half of batches.ts. */
 import { expect } from "chai";
-import { planBatches, summarizeMessages } from "../../provider/terminate";
+import { planBatches, summarizeMessages } from "../../provider/core/batches";
 
 describe("batching and messages (pure)", () => {
     it("splits users (IDs and logins together) and groups into requests of at most batchSize", () => {

@@ -9,10 +9,11 @@
  */
 import * as fs from "fs";
 import { parse } from "yaml";
-import { BoxError } from "./errors";
-import { partialResultFits, splitToFit } from "./record-bound";
-import type { Principals } from "./types";
-import { principalsOf } from "./validation";
+import { BoxError } from "../core/errors";
+import { partialResultFits, splitToFit } from "../core/record-bound";
+import { LEAST_CARRY } from "../dynamic/partial-record";
+import type { Principals } from "../core/types";
+import { principalsOf } from "../core/validation";
 
 /**
  * One reviewed revocation: becomes one `SessionTermination` named `name`, or, when too large for a
@@ -162,7 +163,7 @@ function principalsOfEntry(r: Revocation): Principals {
  * cannot be split (its reason alone is too large) is left for `check` to refuse.
  */
 export function splitForRecording(r: Revocation): Revocation[] {
-    if (partialResultFits(principalsOfEntry(r), { reason: r.reason })) return [r];
+    if (partialResultFits(principalsOfEntry(r), { reason: r.reason, least: LEAST_CARRY })) return [r];
     const entries = LISTS.flatMap((kind) => (r[kind] ?? []).map((value) => ({ kind, value })));
     const partOf = (list: readonly (typeof entries)[number][], name: string): Revocation => {
         const part: Revocation = { name, reason: r.reason };
@@ -173,7 +174,7 @@ export function splitForRecording(r: Revocation): Revocation[] {
         return part;
     };
     const runs = splitToFit(entries, (run) =>
-        partialResultFits(principalsOfEntry(partOf(run, r.name)), { reason: r.reason }),
+        partialResultFits(principalsOfEntry(partOf(run, r.name)), { reason: r.reason, least: LEAST_CARRY }),
     );
     if (!runs) return [r];
     return runs.map((run, i) => partOf(run, i === 0 ? r.name : `${r.name}-part-${i + 1}`));

@@ -3,27 +3,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import provider = require("./provider");
-import { providerToCapture } from "./code-pack";
 
-let captured: pulumi.dynamic.ResourceProvider | undefined;
-
-/**
- * The provider object every resource hands Pulumi, chosen once per program: one object, so Pulumi's
- * serializer (which caches by object) packs or copies it once, however many resources there are.
- */
-function capturedProvider(): pulumi.dynamic.ResourceProvider {
-    if (!captured) {
-        let entryFile: unknown;
-        try {
-            entryFile = require.resolve("./provider");
-        } catch {
-            // A bundled program has no module file to read: Pulumi copies the provider by value.
-            entryFile = undefined;
-        }
-        captured = providerToCapture(provider, entryFile, (message) => void pulumi.log.warn(message));
-    }
-    return captured;
-}
+/** How Pulumi's dynamic resources are typed: `pulumi-nodejs:dynamic/<module>:<name>`. */
+const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 
 /** Arguments of a {@link SessionTermination}. List at least one principal across the three lists. */
 export interface SessionTerminationArgs {
@@ -76,8 +58,10 @@ export interface SessionTerminationArgs {
  * ```
  */
 export class SessionTermination extends pulumi.dynamic.Resource {
-    /** The type Pulumi records for this resource. */
-    static readonly __pulumiType = "pulumi-nodejs:dynamic/box:SessionTermination";
+    /** The type Pulumi records for this resource: `pulumi-nodejs:dynamic/box:SessionTermination`. */
+    static get __pulumiType(): string {
+        return RESOURCE_TYPE;
+    }
 
     /**
      * Whether `obj` is a `SessionTermination`, also when another copy of this package made it (a
@@ -132,7 +116,11 @@ export class SessionTermination extends pulumi.dynamic.Resource {
         const { userIds, userLogins, groupIds, reason, triggers, ...unknown } = (args ??
             {}) as SessionTerminationArgs & Record<string, unknown>;
         super(
-            capturedProvider(),
+            // Installed under node_modules, Pulumi captures this as a short `require` of the package's
+            // "./provider" export; loaded from anywhere else (source, a workspace package, a vendored
+            // copy) it copies it by value, about 150 KB per resource, kept correct by the by-value rules
+            // in eslint.config.mjs. docs/security.md says how a workspace gets the short form.
+            provider,
             name,
             {
                 ...unknown,

@@ -18,9 +18,9 @@ import type {
     ResourceValidationArgs,
     ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { protectedHits, reasonProblem } from "./guardrails";
-import { PRINCIPAL_KINDS } from "./types";
-import { canonicalEntry, isUnknown } from "./validation";
+import { protectedHits, reasonProblem } from "../core/guardrails";
+import { PRINCIPAL_KINDS } from "../core/types";
+import { canonicalEntry, isUnknown } from "../core/validation";
 
 /** The type token Pulumi gives a `SessionTermination`. */
 export const SESSION_TERMINATION_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
@@ -62,8 +62,9 @@ export function isSessionTermination(args: Pick<ResourceValidationArgs, "type" |
     if (args.type === SESSION_TERMINATION_TYPE) return true;
     if (!args.type.startsWith("pulumi-nodejs:dynamic")) return false;
     const props = args.props ?? {};
-    // Every form `__provider` takes names the package (a require of it, a stub requiring it by name,
-    // packed modules' `about`) or, as Pulumi's own copy, holds the code that calls Box.
+    // Every form `__provider` takes names the package (a require of it; in state from before 0.1.0's
+    // release, a stub requiring it by name or packed modules' `about`) or, as Pulumi's own copy, holds
+    // the code that calls Box.
     const providerText = String(props.__provider ?? "");
     return (
         PRINCIPAL_KINDS.some((kind) => kind in props) ||

@@ -1,7 +1,7 @@
 /**
  * How large a resource may be for a partial failure of it to be recorded. Pure.
  *
- * A partial result travels out of Pulumi's Node provider host in one gRPC trailer (host-limits.ts), and
+ * A partial result travels out of Pulumi's Node provider host in one gRPC trailer (trailer-limits.ts), and
  * it holds every principal the resource has terminated. Past a size, no report fits: the engine records
  * nothing and every `pulumi up` sends the whole list again. So `check` refuses, in preview, a resource
  * whose partial result could not be recorded in the worst case (every principal accepted but one, Box's
@@ -9,8 +9,8 @@
  * entries itself. The bound is in bytes, not principals: 1,000 IDs fit, 1,000 long logins do not.
  */
 import { MAX_MESSAGE_CHARS } from "./limits";
-import { MAX_TRAILER_BYTES, trailerBytes } from "./host-limits";
-import { leastRecordedShape } from "./partial-failure";
+import { MAX_TRAILER_BYTES, trailerBytes } from "./trailer-limits";
+import { leastRecordedShape, type RecordCarry } from "./partial-failure";
 import { outputsOf } from "./state";
 import { PRINCIPAL_KINDS, type PrincipalKind, type Principals } from "./types";
 import { countPrincipals } from "./principals";
@@ -22,6 +22,8 @@ export interface RecordedExtras {
     reason?: unknown;
     /** The resource's `triggers`. */
     triggers?: unknown;
+    /** What the front door records in every partial result (its {@link RecordCarry} `least`). */
+    least?: RecordCarry["least"];
 }
 
 /** The longest values first, so a report's "first three" are the largest it could list. */
@@ -60,8 +62,8 @@ export function worstPartialBytes(principals: Principals, extras: RecordedExtras
         refused,
         cause: new Error("x".repeat(MAX_TRAILER_BYTES)),
         id: "00000000-0000-4000-8000-000000000000",
-        properties: outputsOf(extras, principals, record),
-        providerText: undefined,
+        properties: outputsOf({ reason: extras.reason, triggers: extras.triggers }, principals, record),
+        carry: { least: extras.least },
     });
     return trailerBytes(shape);
 }

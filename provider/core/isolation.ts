@@ -1,6 +1,6 @@
 /**
  * Which principals Box refuses, found without letting them block anyone else. Pure: a state machine
- * that says which request to send next and learns from each answer; terminate.ts does the sending.
+ * that says which request to send next and learns from each answer; batches.ts does the sending.
  *
  * Box's spec gives no per-entry result: a request naming one principal Box does not know (a deleted
  * user, a mistyped login, a merged group) is refused as a whole, with a 404 (or a 400). So a refused
@@ -102,7 +102,7 @@ export class IsolationPlan {
     private readonly maxBlindRefusals: number;
 
     /**
-     * @param batches The planned requests, in order (terminate.ts `planBatches`).
+     * @param batches The planned requests, in order (batches.ts `planBatches`).
      * @param maxBlindRefusals Principals refused alone, with nothing accepted, before giving up.
      */
     constructor(

@@ -8,10 +8,15 @@
  * terminated, and what to run next. Without `id` the engine records nothing and shows the message,
  * which carries the same lines.
  *
- * Everything here must fit through the provider host's gRPC trailers (host-limits.ts); the report
+ * Everything here must fit through the provider host's gRPC trailers (trailer-limits.ts); the report
  * steps down until it does, and never claims a recorded state it could not send.
  */
-import { boundTextKeepingEnds, fitsThroughHost, MAX_TRAILER_BYTES, type HostErrorShape } from "./host-limits";
+import {
+    boundTextKeepingEnds,
+    fitsThroughHost,
+    MAX_TRAILER_BYTES,
+    type HostErrorShape,
+} from "./trailer-limits";
 import { cutChars } from "./limits";
 import { BoxError, boxFields } from "./errors";
 import type { RefusedPrincipal } from "./isolation-types";
@@ -21,17 +26,16 @@ import { countPrincipals } from "./principals";
 type Props = Record<string, unknown>;
 
 /**
- * A provider module with only `read` and `delete`, recorded as `__provider` when the real one is too
- * large to travel with a partial result (a provider copied by value is tens of kilobytes). After a
- * partial failure the engine calls the recorded `__provider` only for Read (refresh) and Delete
- * (destroy, removal), and this provider's own read and delete send nothing to Box and return state as
- * it is, exactly as these do. Check, Diff, Create and Update always load the program's `__provider`,
- * so the next successful update writes the real one back.
+ * What a front door adds to a recorded partial state so that the engine can later refresh and destroy
+ * the resource: for the dynamic resource its `__provider` (provider/dynamic/partial-record.ts), for a
+ * native provider nothing. `full` is recorded when it fits, else `least`; both default to nothing.
  */
-export const READ_DELETE_PROVIDER =
-    "exports.handler = function () { return { " +
-    "read: async function (id, props) { return { id: id, props: props }; }, " +
-    "delete: async function () {} }; };\n";
+export interface RecordCarry {
+    /** Properties recorded when they fit beside the report (the program's own `__provider`). */
+    full?: Props;
+    /** Properties every recorded report carries, however small it must be. */
+    least?: Props;
+}
 
 /** "userIds 1, 2; userLogins a@b.c", listing at most `limit` per kind. */
 export function describePrincipals(p: Principals, limit = 20): string {
@@ -87,7 +91,7 @@ export function refusalKinds(refused: readonly RefusedPrincipal[], max = 3): str
 export interface PartialReport {
     /** The lines the user sees (the engine's init-error reasons, or the message without `id`). */
     reasons: string[];
-    /** The state to record, `__provider` included, when it can travel; undefined means record nothing. */
+    /** The state to record, what the front door carries included, when it can travel; undefined means record nothing. */
     properties?: Props;
 }
 
@@ -103,10 +107,10 @@ export interface PartialFailureFields {
     refused?: readonly RefusedPrincipal[];
     /** The resource's ID, which tells Pulumi the resource exists. */
     id: string;
-    /** The true state to record, without `__provider`. */
+    /** The true state to record, without what the front door adds. */
     properties: Props;
-    /** The resource's `__provider`, recorded when it fits. */
-    providerText: unknown;
+    /** What the front door adds to the recorded state (see {@link RecordCarry}). */
+    carry?: RecordCarry;
     /** Trailer bytes allowed; {@link MAX_TRAILER_BYTES} unless a test says otherwise. */
     budget?: number;
 }
@@ -118,6 +122,7 @@ export interface PartialFailureFields {
  * longest, since they are the one thing the user must act on.
  */
 interface Rung {
+    /** Which of the front door's {@link RecordCarry} properties are recorded. */
     provider: "real" | "stand-in";
     /** Terminated and not terminated principals listed per kind. */
     listed: number;
@@ -189,9 +194,9 @@ function reasonLines(
 
 /** The report a rung of {@link LADDER} makes, or undefined when that rung needs a provider text there is not. */
 function reportAt(fields: PartialFailureFields, step: Rung): HostErrorShape | undefined {
-    const provider = step.provider === "real" ? fields.providerText : READ_DELETE_PROVIDER;
-    if (typeof provider !== "string") return undefined;
-    const properties: Props = { ...fields.properties, __provider: provider };
+    const carried = step.provider === "real" ? fields.carry?.full : (fields.carry?.least ?? {});
+    if (!carried) return undefined;
+    const properties: Props = { ...fields.properties, ...carried };
     if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
     if (typeof properties.message === "string")
         properties.message = cutChars(properties.message, step.messageChars);
@@ -205,12 +210,12 @@ function reportAt(fields: PartialFailureFields, step: Rung): HostErrorShape | un
  * the host for a partial result to be recorded at all. record-bound.ts sizes `check` against it.
  */
 export function leastRecordedShape(fields: PartialFailureFields): HostErrorShape {
-    return reportAt({ ...fields, providerText: undefined }, LADDER[LADDER.length - 1])!;
+    return reportAt(fields, LADDER[LADDER.length - 1])!;
 }
 
 /**
  * Plans the report for a partial result: the richest one that fits through the host, recording
- * `properties` (with the real `__provider`, else the read/delete stand-in) whenever anything fits.
+ * `properties` (with the front door's `full` carry, else its `least`) whenever anything fits.
  */
 export function planPartialReport(fields: PartialFailureFields): PartialReport {
     const budget = fields.budget ?? MAX_TRAILER_BYTES;
@@ -234,7 +239,7 @@ export function planPartialReport(fields: PartialFailureFields): PartialReport {
 export class TerminationIncompleteError extends BoxError {
     /** The resource ID, telling Pulumi the resource exists in the state described by `properties`. */
     readonly id?: string;
-    /** The state to record: the principals Box accepted, and a `__provider` that can read and delete it. */
+    /** The state to record: the principals Box accepted, and what the front door needs to read and delete it. */
     readonly properties?: Props;
     /** The whole diagnosis, one line each: what the engine shows for a partially created resource. */
     readonly reasons: string[];
@@ -247,8 +252,8 @@ export class TerminationIncompleteError extends BoxError {
 
     /**
      * Plans the report (see {@link planPartialReport}); `cause` is the first failure that stopped the
-     * run (if one did), `refused` the principals Box refused alone, `properties` the true state without
-     * `__provider`, `providerText` the resource's `__provider`.
+     * run (if one did), `refused` the principals Box refused alone, `properties` the true state, `carry`
+     * what the front door records beside it.
      */
     constructor(fields: PartialFailureFields) {
         const report = planPartialReport(fields);

@@ -9,8 +9,8 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { SessionTermination } from "./provider";
-import { loadRevocations } from "./provider/revocations";
+import { SessionTermination } from "../../provider";
+import { loadRevocations } from "../../provider/revocations";
 
 const origin = new pulumi.Config("box").get("baseUrl") ?? process.env.BOX_BASE_URL ?? "https://api.box.com";
 if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(origin)) {
@@ -22,7 +22,7 @@ if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(origin))
 }
 
 const config = new pulumi.Config();
-const file = config.get("revocationsFile") ?? path.join(__dirname, "examples", "gitops", "revocations.yaml");
+const file = config.get("revocationsFile") ?? path.join(__dirname, "..", "gitops", "revocations.yaml");
 
 /** Box's acknowledgement for each revocation, by name. */
 export const messages: Record<string, pulumi.Output<string>> = {};

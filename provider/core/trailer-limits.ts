@@ -20,7 +20,7 @@ export interface HostErrorShape {
     message: string;
     /** Set when the resource exists despite the failure (a partial create or update). */
     id?: string;
-    /** The state to record, `__provider` included; travels only with `id`. */
+    /** The state to record, the front door's carry included; travels only with `id`. */
     properties?: Props;
     /** What the engine shows for a partial failure; travels only with `id`. */
     reasons?: string[];

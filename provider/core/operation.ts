@@ -4,7 +4,6 @@
  * provider process; only tokens and 429 gates persist, in the process state.
  */
 import * as fs from "fs";
-import * as pulumi from "@pulumi/pulumi";
 import { createTokenSource } from "./auth";
 import { BoxClient } from "./client";
 import { RateGate } from "./retry-loop";
@@ -32,10 +31,14 @@ export function retryPolicy(maxRetries: number): RetryPolicy {
 }
 
 /**
- * Prepares a client for one operation. Fails with a {@link BoxSettingsError} naming the config keys and
+ * Prepares a client for one operation; `log` shows a line in `pulumi up` (retries explain a slow step
+ * and hint at rate limits). Fails with a {@link BoxSettingsError} naming the config keys and
  * environment variables when credentials are missing or incomplete.
  */
-export function openBoxOperation(env: Record<string, string | undefined> = process.env): BoxOperation {
+export function openBoxOperation(
+    log: (line: string) => void,
+    env: Record<string, string | undefined> = process.env,
+): BoxOperation {
     const state = processState();
     // Credentials first: with none at all, saying how to provide them helps more than any origin rule.
     const credentials = resolveCredentials(state.config, env, (path) => fs.readFileSync(path, "utf8"));
@@ -46,10 +49,6 @@ export function openBoxOperation(env: Record<string, string | undefined> = proce
     const deadline: Deadline = {
         atMs: Date.now() + settings.deadlineMs,
         setting: `box:deadlineSeconds=${settings.deadlineMs / 1000}`,
-    };
-    // Retries are worth seeing in `pulumi up` output: they explain a slow step and hint at rate limits.
-    const log = (line: string): void => {
-        void pulumi.log.warn(line);
     };
     // A credential about to go anywhere but Box is worth one line in `pulumi up`'s output.
     if (settings.baseUrl !== BOX_ORIGIN) {
