@@ -213,16 +213,24 @@ export function workDir(prefix: string): string {
 }
 
 /**
- * The repository's own program as the repository runs it, from source: its Pulumi.yaml, examples/,
- * tsconfig.json and node_modules linked into a directory of its own, so that stack files land
- * there and not in the checkout. Node follows the links, so `./provider` is this checkout's source.
+ * The repository's own program as the repository runs it, from source, in a directory of its own so
+ * that stack files land there and not in the checkout: the root Pulumi.yaml with `main: index.ts`, an
+ * index.ts that re-exports examples/demo (a file of the project's own, which a test may rewrite), and
+ * examples/, tsconfig.json, node_modules and package.json linked. Node follows the links, so the
+ * program's `../../provider` is this checkout's source.
  */
 export function sourceProject(work: string): string {
     const dir = path.join(work, "project");
     fs.mkdirSync(dir);
-    for (const f of ["Pulumi.yaml", "examples", "tsconfig.json", "node_modules", "package.json"]) {
+    for (const f of ["examples", "tsconfig.json", "node_modules", "package.json"]) {
         fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
     }
+    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project.replace(/^main: .*$/m, "main: index.ts"));
+    fs.writeFileSync(
+        path.join(dir, "index.ts"),
+        `export * from ${JSON.stringify(path.join(ROOT, "examples", "demo", "index"))};\n`,
+    );
     return dir;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The pinned Pulumi CLI: `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`,
- * built from the Go module in pulumi-cli/ into pulumi-cli/bin/ (ignored by git) on first use and
+ * The pinned Pulumi CLI: `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml` and
+ * `pulumi-resource-pulumi-nodejs`, built from the Go modules in pulumi-cli/ into pulumi-cli/bin/ (ignored by git) on first use and
  * reused while go.mod, go.sum, the host's source and the Go toolchain stay the same.
  *
  * `npm run pulumi -- <args>` builds if needed, then runs `pulumi <args>`. Tests, the demo and the
@@ -36,14 +36,19 @@ function fingerprint(go: string): string {
     const host = fs
         .readdirSync(path.join(MODULE_DIR, "pulumi-language-nodejs"))
         .map((f) => `pulumi-language-nodejs/${f}`);
-    for (const file of ["go.mod", "go.sum", ...host.sort()]) {
+    for (const file of ["go.mod", "go.sum", "yaml/go.mod", "yaml/go.sum", ...host.sort()]) {
         hash.update(file).update(fs.readFileSync(path.join(MODULE_DIR, file)));
     }
     return hash.digest("hex");
 }
 
 function upToDate(print: string): boolean {
-    const binaries = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+    const binaries = [
+        "pulumi",
+        "pulumi-language-nodejs",
+        "pulumi-language-yaml",
+        "pulumi-resource-pulumi-nodejs",
+    ];
     return (
         fs.existsSync(STAMP) &&
         fs.readFileSync(STAMP, "utf8") === print &&
@@ -52,11 +57,11 @@ function upToDate(print: string): boolean {
 }
 
 /** Runs `go` in the module, printing a line every 100 packages compiled so a cold build shows life. */
-function go(args: string[], log: (line: string) => void): Promise<void> {
+function go(args: string[], log: (line: string) => void, cwd = MODULE_DIR): Promise<void> {
     return new Promise((resolve, reject) => {
         const started = Date.now();
         const child = spawn("go", args, {
-            cwd: MODULE_DIR,
+            cwd,
             env: { ...process.env, CGO_ENABLED: "0" },
             stdio: ["ignore", "inherit", "pipe"],
         });
@@ -83,7 +88,12 @@ function go(args: string[], log: (line: string) => void): Promise<void> {
         child.on("error", reject);
         child.on("close", (code) => {
             if (code === 0) resolve();
-            else reject(new Error(`go ${args[0]} failed (exit ${code}) in pulumi-cli/:\n${errors}${rest}`));
+            else
+                reject(
+                    new Error(
+                        `go ${args[0]} failed (exit ${code}) in ${path.relative(path.dirname(MODULE_DIR), cwd)}/:\n${errors}${rest}`,
+                    ),
+                );
         });
     });
 }
@@ -125,6 +135,24 @@ export async function ensurePulumiCli(
             "./pulumi-language-nodejs",
         ],
         log,
+    );
+    // YAML programs: Pulumi's own language host, in a module of its own (pulumi-cli/yaml/go.mod).
+    const yamlVersion = /github\.com\/pulumi\/pulumi-yaml (v\S+)/.exec(
+        fs.readFileSync(path.join(MODULE_DIR, "yaml", "go.mod"), "utf8"),
+    )?.[1];
+    await go(
+        [
+            "build",
+            "-v",
+            "-trimpath",
+            "-ldflags",
+            `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${yamlVersion}`,
+            "-o",
+            PULUMI_BIN_DIR + path.sep,
+            "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+        ],
+        log,
+        path.join(MODULE_DIR, "yaml"),
     );
     // Dynamic providers run through this script of the sdk module: the engine looks for it beside
     // `pulumi`, and would otherwise try to download a plugin that does not exist.

@@ -73,3 +73,54 @@ export function planDiff(olds: Record<string, unknown>, news: Record<string, unk
     const reasonChanged = (olds.reason ?? undefined) !== (news.reason ?? undefined);
     return { changes: replaces.length > 0 || listsChanged || reasonChanged, replaces, added };
 }
+
+/** How one property path differs, as a native provider reports it to the engine. */
+export type PathChange = "add" | "delete" | "update";
+
+/** One entry of a detailed diff: the path (`userLogins[2]`) and how it differs. */
+export interface DetailedChange {
+    /** A property path: `userLogins[2]` (index in the new list for additions, the old for removals). */
+    path: string;
+    /** Added, deleted or changed. */
+    kind: PathChange;
+    /** Whether this change replaces the resource (only `triggers`). */
+    replaces: boolean;
+}
+
+/**
+ * The detailed diff of a plan, principal by principal, so that a preview shows who is added and who
+ * removed rather than every index after an insertion into a sorted list. Lists still unknown in
+ * preview, and `reason` and `triggers`, are reported whole.
+ */
+export function detailedChanges(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+): DetailedChange[] {
+    const before = principalsOf(olds);
+    const after = principalsOf(news);
+    const changes: DetailedChange[] = [];
+    for (const kind of PRINCIPAL_KINDS) {
+        if (after[kind].includes(UNKNOWN)) {
+            changes.push({ path: kind, kind: "update", replaces: false });
+            continue;
+        }
+        const had = new Set(before[kind]);
+        const has = new Set(after[kind]);
+        const added = after[kind].flatMap((v, i) => (had.has(v) ? [] : [`${kind}[${i}]`]));
+        const removed = before[kind].flatMap((v, i) => (has.has(v) ? [] : [`${kind}[${i}]`]));
+        // A path is one key of the engine's map: an addition and a removal at one index are a change there.
+        for (const path of added)
+            changes.push({ path, kind: removed.includes(path) ? "update" : "add", replaces: false });
+        for (const path of removed)
+            if (!added.includes(path)) changes.push({ path, kind: "delete", replaces: false });
+    }
+    const oldReason = olds.reason ?? undefined;
+    const newReason = news.reason ?? undefined;
+    if (oldReason !== newReason) {
+        const kind = oldReason === undefined ? "add" : newReason === undefined ? "delete" : "update";
+        changes.push({ path: "reason", kind, replaces: false });
+    }
+    if (planDiff(olds, news).replaces.length)
+        changes.push({ path: "triggers", kind: "update", replaces: true });
+    return changes;
+}

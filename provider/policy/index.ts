@@ -25,6 +25,9 @@ import { canonicalEntry, isUnknown } from "../core/validation";
 /** The type token Pulumi gives a `SessionTermination`. */
 export const SESSION_TERMINATION_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 
+/** The native provider's type for the same resource (docs/languages.md): the policies apply to it too. */
+export const NATIVE_SESSION_TERMINATION_TYPE = "box:index:SessionTermination";
+
 /** Options every policy here takes. */
 export interface PolicyOptions {
     /** How a violation is treated (default `mandatory`: the preview or update fails). */
@@ -59,7 +62,7 @@ export interface ProtectedPrincipalsPolicyOptions extends PolicyOptions {
  * name (`new pulumi.dynamic.Resource(provider, ...)`); a central rule must not be that easy to step around.
  */
 export function isSessionTermination(args: Pick<ResourceValidationArgs, "type" | "props">): boolean {
-    if (args.type === SESSION_TERMINATION_TYPE) return true;
+    if (args.type === SESSION_TERMINATION_TYPE || args.type === NATIVE_SESSION_TERMINATION_TYPE) return true;
     if (!args.type.startsWith("pulumi-nodejs:dynamic")) return false;
     const props = args.props ?? {};
     // Every form `__provider` takes names the package (a require of it; in state from before 0.1.0's

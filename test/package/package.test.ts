@@ -62,7 +62,13 @@ describe("the packed npm package, installed into an empty project", function () 
                 !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
                 !/^docs\/[\w-]+\.md$/.test(f) &&
                 !/^examples\/[\w-]+\/([\w-]+\.(ts|md|yaml|json)|\.github\/workflows\/[\w-]+\.yml)$/.test(f) &&
-                !["README.md", "LICENSE", "package.json", "schema/revocations.schema.json"].includes(f),
+                ![
+                    "README.md",
+                    "LICENSE",
+                    "package.json",
+                    "schema/revocations.schema.json",
+                    "schema/box.schema.json",
+                ].includes(f),
         );
         expect(unexpected).to.deep.equal([]);
         expect(pkg.files).to.include.members([
@@ -73,7 +79,9 @@ describe("the packed npm package, installed into an empty project", function () 
             "dist/testing/cli.js",
             "dist/revocations/index.js",
             "dist/policy/index.js",
+            "dist/native/main.js",
             "schema/revocations.schema.json",
+            "schema/box.schema.json",
             "README.md",
             "LICENSE",
         ]);

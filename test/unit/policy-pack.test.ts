@@ -119,9 +119,11 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
     });
 
     it("knows the provider by its __provider in every form it is captured, with no principals named", async () => {
-        const [packed] = await captureRegistrations(() => new SessionTermination("p", { userIds: ["1"] }));
+        const [fromSource] = await captureRegistrations(
+            () => new SessionTermination("p", { userIds: ["1"] }),
+        );
         const forms = {
-            packed: String(packed.inputs.__provider),
+            "from source": String(fromSource.inputs.__provider),
             installed: 'exports.handler = () => require("pulumi-box-session-termination/provider");',
             copied: (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text,
         };
@@ -134,6 +136,8 @@ describe("policy pack: the guardrails as Pulumi policies", () => {
             props: { __provider: "exports.handler = x;" },
         };
         expect(isSessionTermination(other)).to.equal(false);
+        // The native provider's type, whatever its properties.
+        expect(isSessionTermination({ type: "box:index:SessionTermination", props: {} })).to.equal(true);
     });
 
     it("the example pack refuses what the organization's rules refuse", async () => {
