@@ -11,7 +11,7 @@ import { IsolationPlan, principalsOfEntries } from "./isolation";
 import type { PlannedRequest, RefusedPrincipal, Refusal } from "./isolation-types";
 import { cutChars, MAX_MESSAGE_CHARS } from "./limits";
 import type { Principals } from "./types";
-import { subtractPrincipals, unionPrincipals } from "./principals";
+import { countPrincipals, subtractPrincipals, unionPrincipals } from "./principals";
 
 /** One request's worth of principals for one endpoint. */
 export interface Batch {
@@ -121,7 +121,7 @@ export function refusalOf(err: unknown): Refusal | undefined {
 export async function terminatePrincipals(
     api: TerminationApi,
     principals: Principals,
-    options: { batchSize: number; concurrency: number },
+    options: { batchSize: number; concurrency: number; progress?: (line: string) => void },
 ): Promise<TerminationOutcome> {
     const plan = new IsolationPlan(planBatches(principals, options.batchSize));
     const messages: string[] = [];
@@ -139,6 +139,7 @@ export async function terminatePrincipals(
                       )
                     : await api.terminateGroupSessions(request.principals.groupIds);
             plan.accept(request);
+            acceptedCount += countPrincipals(request.principals);
             messages.push(result.message);
             if (result.requestId) requestIds.push(result.requestId);
         } catch (err) {
@@ -152,6 +153,14 @@ export async function terminatePrincipals(
             }
         }
     };
+    const total = countPrincipals(principals);
+    let answered = 0;
+    let acceptedCount = 0;
+    // One line per answer, so that a long create shows how far it is rather than a silent spinner.
+    const report = (): void =>
+        options.progress?.(
+            `${acceptedCount} of ${total} principal(s) accepted; ${answered} request(s) answered, ${plan.pending()} in flight`,
+        );
     const limit = Math.max(1, Math.floor(options.concurrency));
     await new Promise<void>((resolve) => {
         // Refilled after every answer: isolation creates requests as answers come in, so a fixed set
@@ -160,7 +169,12 @@ export async function terminatePrincipals(
             while (plan.pending() < limit) {
                 const request = plan.next();
                 if (!request) break;
-                void send(request).then(pump);
+                void send(request)
+                    .then(() => {
+                        answered++;
+                        report();
+                    })
+                    .then(pump);
             }
             if (plan.pending() === 0) resolve();
         };

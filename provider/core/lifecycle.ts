@@ -42,6 +42,11 @@ export interface FrontDoor {
      * (the dynamic resource: its `__provider`; a native provider: nothing).
      */
     carry(inputs: unknown): RecordCarry;
+    /**
+     * Shows how far a create or update is, replacing the previous line (a native provider's status on
+     * the resource's row); absent where there is no such line (the dynamic provider knows no URN).
+     */
+    progress?(line: string): void;
 }
 
 /** What `check` answers: normalized inputs, and failures as the engine should print them. */
@@ -72,7 +77,10 @@ async function send(
         resolveGuardrails(processState().config, process.env),
     );
     const startedAt = new Date().toISOString();
-    const outcome = await terminatePrincipals(client, principals, settings);
+    const outcome = await terminatePrincipals(client, principals, {
+        ...settings,
+        progress: door.progress ? (line) => door.progress!(line) : undefined,
+    });
     return { outcome, startedAt };
 }
 

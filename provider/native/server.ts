@@ -66,6 +66,7 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
     const door = (urn: string): FrontDoor => ({
         log: (line) => log.warn(line, urn),
         carry: () => ({}),
+        progress: (line) => log.status(line, urn),
     });
     const checked = (call: Call<provTypes.CheckRequest>, callback: Callback, config: boolean) =>
         answer(callback, async () => {

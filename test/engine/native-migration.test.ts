@@ -12,6 +12,16 @@ import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
 
 const TOKEN = "native-migration-canary-61c0";
 
+/** What a generated SDK's class is: the native type by its token. */
+const NATIVE_CLASS = [
+    'import * as pulumi from "@pulumi/pulumi";',
+    "class NativeTermination extends pulumi.CustomResource {",
+    "    constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {",
+    '        super("box:index:SessionTermination", name, args, opts);',
+    "    }",
+    "}",
+];
+
 describe("native provider: moving a stack from the dynamic resource, sending nothing", function () {
     this.timeout(600_000);
     let box: BoxEmulator;
@@ -54,13 +64,7 @@ describe("native provider: moving a stack from the dynamic resource, sending not
 
         program(
             [
-                'import * as pulumi from "@pulumi/pulumi";',
-                "// What a generated SDK's class is: the native type by its token.",
-                "class NativeTermination extends pulumi.CustomResource {",
-                "    constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {",
-                '        super("box:index:SessionTermination", name, args, opts);',
-                "    }",
-                "}",
+                ...NATIVE_CLASS,
                 'const principals = { userLogins: ["jdoe@example.com"] };',
                 'new NativeTermination("offboard", principals, {',
                 "    import: JSON.stringify(principals),",
@@ -71,13 +75,7 @@ describe("native provider: moving a stack from the dynamic resource, sending not
         expect(imported).to.include("=  box:index:SessionTermination offboard imported");
         program(
             [
-                'import * as pulumi from "@pulumi/pulumi";',
-                "// What a generated SDK's class is: the native type by its token.",
-                "class NativeTermination extends pulumi.CustomResource {",
-                "    constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {",
-                '        super("box:index:SessionTermination", name, args, opts);',
-                "    }",
-                "}",
+                ...NATIVE_CLASS,
                 'new NativeTermination("offboard", {',
                 '    userLogins: ["jdoe@example.com"],',
                 '    reason: "HR-1",',

@@ -137,6 +137,11 @@ describe("native provider: a YAML program through the pulumi CLI", function () {
             { user_ids: ["12"], user_logins: [] },
             { user_ids: ["13"], user_logins: [] },
         ]);
+        // Progress on the resource's line, one step per answer.
+        expect(out).to.include(
+            `~  ${TYPE} offboard updating (Ns) [diff: ~userIds]; 1 of 2 principal(s) accepted; 1 request(s) answered, 0 in flight`,
+        );
+        expect(out).to.include("2 of 2 principal(s) accepted; 2 request(s) answered, 0 in flight");
         await expectNoSecretInState([REASON, TOKEN]);
     });
 
