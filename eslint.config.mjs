@@ -26,6 +26,12 @@ export default tseslint.config(
         // rather than review comments. policy/, revocations/ and testing/ never run in a provider.
         files: ["provider/core/**/*.ts", "provider/dynamic/**/*.ts"],
         rules: {
+            // A closure that reads a `let`/`const` declared after it is valid JavaScript, but Pulumi's
+            // serializer cannot capture it ("Unexpected missing variable in closure environment").
+            "@typescript-eslint/no-use-before-define": [
+                "error",
+                { functions: false, classes: false, variables: true, typedefs: false, ignoreTypeReferences: true },
+            ],
             "no-restricted-globals": [
                 "error",
                 ...["__dirname", "__filename"].map((name) => ({

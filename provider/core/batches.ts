@@ -128,6 +128,11 @@ export async function terminatePrincipals(
     const requestIds: string[] = [];
     let error: Error | undefined;
     let firstRefusal: Error | undefined;
+    // Declared before the closures that use them: Pulumi's closure serializer cannot capture a
+    // variable a closure reads before its declaration (the by-value copy of this module fails).
+    const total = countPrincipals(principals);
+    let answered = 0;
+    let acceptedCount = 0;
 
     const send = async (request: PlannedRequest): Promise<void> => {
         try {
@@ -153,9 +158,6 @@ export async function terminatePrincipals(
             }
         }
     };
-    const total = countPrincipals(principals);
-    let answered = 0;
-    let acceptedCount = 0;
     // One line per answer, so that a long create shows how far it is rather than a silent spinner.
     const report = (): void =>
         options.progress?.(

@@ -69,7 +69,12 @@ async function send(
         if (list.includes(UNKNOWN))
             throw new Error("A principal is still unknown at deployment time; nothing was sent to Box.");
     }
-    const { client, settings } = openBoxOperation((line) => door.log(line));
+    // Retries and pauses are warnings (kept after the run) and, where there is one, the status line
+    // (so the resource's row says what it is waiting for and until when).
+    const { client, settings } = openBoxOperation((line) => {
+        door.log(line);
+        door.progress?.(line);
+    });
     // Before anything is sent: a group may hold a protected user, which check cannot see.
     await refuseProtectedMembers(
         client,

@@ -142,6 +142,7 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
                 o.deadline,
             );
             if (over) return stop(attempt - 1, over);
+            o.log(`${o.endpoint}: holding ${formatSeconds(wait)} until ${untilText(o.now() + wait)} (${asked})`);
             await sleepUntil(o.now() + wait, o.sleep, o.now);
         }
 
@@ -193,8 +194,13 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
         }
         if (decision.action === "give-up") return stop(attempt, decision.why);
         o.log(
-            `${o.endpoint}: attempt ${attempt} of ${o.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms`,
+            `${o.endpoint}: attempt ${attempt} of ${o.retry.maxRetries + 1} failed (${decision.why}); retrying in ${decision.waitMs} ms, at ${untilText(o.now() + decision.waitMs)}`,
         );
         await sleepUntil(o.now() + decision.waitMs, o.sleep, o.now);
     }
+}
+
+/** A wall-clock time a person can compare with their own clock (UTC, to the second). */
+function untilText(epochMs: number): string {
+    return new Date(epochMs).toISOString().replace(/\.\d+Z$/, "Z");
 }

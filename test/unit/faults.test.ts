@@ -42,8 +42,11 @@ describe("faults, one per kind (in-process provider, real HTTP)", function () {
         expect(Date.now() - start).to.be.at.least(950);
         expect(statuses()).to.deep.equal([429, 202]);
         expect(warnings.join("\n")).to.match(
-            /attempt 1 of 3 failed \(429 rate limited \(retry-after\)\); retrying in 1000 ms/,
+            /attempt 1 of 3 failed \(429 rate limited \(retry-after\)\); retrying in 1000 ms, at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/,
         );
+        // The time named is when the retry goes out: a second after the 429, as Box asked.
+        const at = /retrying in 1000 ms, at (\S+Z)/.exec(warnings.join("\n"))![1];
+        expect(Date.parse(at) - start).to.be.within(0, 3000);
         expect(warnings.join("\n")).to.not.include(TOKEN);
     });
 

@@ -95,6 +95,23 @@ describe("the retry loop (fake clock)", () => {
         );
     });
 
+    it("says what it waits for and until when: its own retry, and a pause another caller's 429 set", async () => {
+        const gate = new RateGate();
+        const lines: string[] = [];
+        const log = (line: string) => lines.push(line);
+        const first = loop([{ status: 429, headers: { "retry-after": "2" } }], { gate, log });
+        await first.run();
+        // The fake clock starts at epoch 1,000,000 ms (00:16:40Z); Box asked for 2 s.
+        expect(lines).to.deep.equal([
+            `${ENDPOINT}: attempt 1 of 4 failed (429 rate limited (retry-after)); retrying in 2000 ms, at 1970-01-01T00:16:42Z`,
+        ]);
+
+        lines.length = 0;
+        gate.holdUntil(first.time.now() + 3_000, "retry-after: 3");
+        await loop([], { gate, log }, first.time).run();
+        expect(lines).to.deep.equal([`${ENDPOINT}: holding 3 s until 1970-01-01T00:16:45Z (retry-after: 3)`]);
+    });
+
     it("never retries before retry-after has passed, even when timers fire early", async () => {
         const time = fakeTime(7);
         const { run, sent } = loop([{ status: 429, headers: { "retry-after": "2" } }], {}, time);
