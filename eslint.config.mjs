@@ -30,7 +30,13 @@ export default tseslint.config(
             // serializer cannot capture it ("Unexpected missing variable in closure environment").
             "@typescript-eslint/no-use-before-define": [
                 "error",
-                { functions: false, classes: false, variables: true, typedefs: false, ignoreTypeReferences: true },
+                {
+                    functions: false,
+                    classes: false,
+                    variables: true,
+                    typedefs: false,
+                    ignoreTypeReferences: true,
+                },
             ],
             "no-restricted-globals": [
                 "error",

@@ -142,7 +142,9 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
                 o.deadline,
             );
             if (over) return stop(attempt - 1, over);
-            o.log(`${o.endpoint}: holding ${formatSeconds(wait)} until ${untilText(o.now() + wait)} (${asked})`);
+            o.log(
+                `${o.endpoint}: holding ${formatSeconds(wait)} until ${untilText(o.now() + wait)} (${asked})`,
+            );
             await sleepUntil(o.now() + wait, o.sleep, o.now);
         }
 
