@@ -96,6 +96,11 @@ function variables(): Record<string, Property> {
     return out;
 }
 
+function packageVersion(): string {
+    const file = path.join(__dirname, "..", "package.json");
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
+
 /** The whole schema. */
 export function buildSchema(): Record<string, unknown> {
     const args = docsOf("SessionTerminationArgs");
@@ -106,6 +111,10 @@ export function buildSchema(): Record<string, unknown> {
     return {
         name: "box",
         displayName: "Box",
+        // The SDKs' package versions (pyproject, go.mod's requirement) follow the npm package's.
+        version: packageVersion(),
+        // Each SDK is a package of its own (pyproject.toml, go.mod), installable from this repository.
+        meta: { supportPack: true },
         description: "Terminate Box user and group sessions as code, recorded in Pulumi state.",
         keywords: ["pulumi", "box", "offboarding", "session", "identity"],
         license: "Apache-2.0",
@@ -141,6 +150,11 @@ export function buildSchema(): Record<string, unknown> {
 }
 
 if (require.main === module) {
-    fs.writeFileSync(SCHEMA_FILE, JSON.stringify(buildSchema(), null, 4) + "\n");
-    console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+    // Written as Prettier formats it, so `npm run lint` passes on a fresh generation.
+    void (async () => {
+        const prettier = await import("prettier");
+        const options = { ...(await prettier.resolveConfig(SCHEMA_FILE)), filepath: SCHEMA_FILE };
+        fs.writeFileSync(SCHEMA_FILE, await prettier.format(JSON.stringify(buildSchema()), options));
+        console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+    })();
 }

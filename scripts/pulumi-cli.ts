@@ -1,5 +1,5 @@
 /**
- * The pinned Pulumi CLI: `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml` and
+ * The pinned Pulumi CLI: `pulumi`, `pulumi-language-nodejs`, `-python`, `-go`, `-yaml` and
  * `pulumi-resource-pulumi-nodejs`, built from the Go modules in pulumi-cli/ into pulumi-cli/bin/ (ignored by git) on first use and
  * reused while go.mod, go.sum, the host's source and the Go toolchain stay the same.
  *
@@ -30,12 +30,20 @@ function goVersion(): string | undefined {
     return run.status === 0 ? run.stdout.trim() : undefined;
 }
 
+/** Our own language hosts (pulumi-cli/README.md says why) and the code they share. */
+const HOST_DIRS = [
+    "internal/langhost",
+    "pulumi-language-nodejs",
+    "pulumi-language-python",
+    "pulumi-language-go",
+];
+
 /** What the build depends on: when it changes, the binaries are rebuilt. */
 function fingerprint(go: string): string {
     const hash = createHash("sha256").update(go);
-    const host = fs
-        .readdirSync(path.join(MODULE_DIR, "pulumi-language-nodejs"))
-        .map((f) => `pulumi-language-nodejs/${f}`);
+    const host = HOST_DIRS.flatMap((dir) =>
+        fs.readdirSync(path.join(MODULE_DIR, dir)).map((f) => `${dir}/${f}`),
+    );
     for (const file of ["go.mod", "go.sum", "yaml/go.mod", "yaml/go.sum", ...host.sort()]) {
         hash.update(file).update(fs.readFileSync(path.join(MODULE_DIR, file)));
     }
@@ -46,6 +54,9 @@ function upToDate(print: string): boolean {
     const binaries = [
         "pulumi",
         "pulumi-language-nodejs",
+        "pulumi-language-python",
+        "pulumi-language-python-exec",
+        "pulumi-language-go",
         "pulumi-language-yaml",
         "pulumi-resource-pulumi-nodejs",
     ];
@@ -133,6 +144,8 @@ export async function ensurePulumiCli(
             PULUMI_BIN_DIR + path.sep,
             "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
             "./pulumi-language-nodejs",
+            "./pulumi-language-python",
+            "./pulumi-language-go",
         ],
         log,
     );
@@ -160,9 +173,15 @@ export async function ensurePulumiCli(
         cwd: MODULE_DIR,
         encoding: "utf8",
     }).stdout.trim();
-    const script = path.join(PULUMI_BIN_DIR, "pulumi-resource-pulumi-nodejs");
-    fs.copyFileSync(path.join(sdkDir, "nodejs", "dist", "pulumi-resource-pulumi-nodejs"), script);
-    fs.chmodSync(script, 0o755);
+    // And Python programs run on this one, which our Python host looks for beside itself.
+    for (const [from, name] of [
+        [path.join("nodejs", "dist"), "pulumi-resource-pulumi-nodejs"],
+        [path.join("python", "cmd"), "pulumi-language-python-exec"],
+    ]) {
+        const script = path.join(PULUMI_BIN_DIR, name);
+        fs.copyFileSync(path.join(sdkDir, from, name), script);
+        fs.chmodSync(script, 0o755);
+    }
     fs.writeFileSync(STAMP, print);
     log(`Built pulumi ${version} in ${Math.round((Date.now() - started) / 1000)} s: ${PULUMI_BIN_DIR}`);
     return PULUMI_BIN_DIR;

@@ -26,7 +26,7 @@ func (h *host) RunPlugin(
 		return fmt.Errorf("this pulumi-language-nodejs runs policy packs only, not %q plugins", req.GetKind())
 	}
 	// The pack ends when the engine's request does, or when this host is told to stop.
-	ctx, cancel := context.WithCancel(h.cancel)
+	ctx, cancel := context.WithCancel(h.Done)
 	defer cancel()
 	context.AfterFunc(server.Context(), cancel)
 	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)

@@ -8,7 +8,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { startBoxEmulator, type BoxEmulator } from "../../provider/testing";
-import { CliStack, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
+import { CliStack, PULUMI_BIN, installedExample, sourceProject, workDir } from "../../harness/cli-stack";
+import { pluginBinDir } from "../../harness/native-plugin";
 
 const TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 const MODES = [
@@ -87,4 +88,44 @@ describe("pulumi preview --policy-pack examples/policy-pack", function () {
             });
         });
     }
+
+    describe("on a YAML program of the native provider's box:index:SessionTermination", () => {
+        it("fails preview with the same mandatory violations, naming the native type, and sends nothing", async () => {
+            const work = workDir("policy-native");
+            const dir = path.join(work, "project");
+            fs.mkdirSync(dir);
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                [
+                    "name: box-policy-native",
+                    "runtime: yaml",
+                    "resources:",
+                    "  cleanup:",
+                    "    type: box:index:SessionTermination",
+                    "    properties:",
+                    "      reason: tidy up",
+                    '      userLogins: ["BreakGlass@Example.com", "j.doe@example.com"]',
+                ].join("\n") + "\n",
+            );
+            const stack = await CliStack.init(dir, work, {
+                PATH: [PULUMI_BIN, await pluginBinDir(), process.env.PATH ?? ""].join(path.delimiter),
+            });
+            await stack.config("box:baseUrl", box.baseUrl);
+            const since = box.requests.length;
+            const preview = await stack.run(["preview", "--policy-pack", pack]);
+            if (preview.code === 0) console.log(stack.transcript.join("\n"));
+            expect(preview.code).to.not.equal(0);
+            const native = "box:index:SessionTermination";
+            expect(preview.text).to.include(
+                `- [mandatory]  box-session-termination-protected-principals  (${native}: cleanup)`,
+            );
+            expect(preview.text).to.include(
+                `userLogins[0] "breakglass@example.com" is protected and may not be cut off`,
+            );
+            expect(preview.text).to.include(
+                `- [mandatory]  box-session-termination-reason  (${native}: cleanup)`,
+            );
+            expect(box.requests.slice(since)).to.deep.equal([]);
+        });
+    });
 });

@@ -1,0 +1,2 @@
+// Terminate Box user and group sessions as code, recorded in Pulumi state.
+package box
