@@ -8,7 +8,7 @@
  * 2. bulk: 20,000 logins under a 10 requests/second limit, against the floor and one request per user.
  * 3. serialization: `__provider` size and the cost of registering 1,000 resources, against trivial ones.
  * 4. storm: a 429 storm, against its floor and against Box's official Node SDK.
- * 5. host-start: provider host start to first successful create, against a trivial provider.
+ * 5. host-start: provider start to first successful create: dynamic host (trivial, ours) and the native plugin.
  * 6. worst-case: how long a create takes to fail with the defaults, whatever Box or the network does.
  * 7. isolation: requests and time to find k principals Box does not know among n, against k·log2(n/k).
  * 8. cli-up: a whole `pulumi up` of 10 and 100 resources through the pinned CLI, against trivial ones.

@@ -72,6 +72,11 @@ export interface HostOptions {
     project?: string;
     /** How long one call may go unanswered before it fails (default 5 minutes). */
     callTimeoutMs?: number;
+    /**
+     * A provider plugin executable to run instead of Pulumi's dynamic-provider host (the native
+     * `pulumi-resource-box`), launched with no engine address: its lines go to stderr.
+     */
+    plugin?: string;
 }
 
 function toStruct(protocol: Protocol, value: Props): unknown {
@@ -111,7 +116,10 @@ export class ProviderHost {
     static async start(options: HostOptions = {}): Promise<ProviderHost> {
         const cwd = options.cwd ?? process.cwd();
         const { entry, protocol } = protocolFor(cwd);
-        const child = spawn(process.execPath, [path.dirname(entry), "127.0.0.1:1"], {
+        const [command, args] = options.plugin
+            ? [options.plugin, []]
+            : [process.execPath, [path.dirname(entry), "127.0.0.1:1"]];
+        const child = spawn(command, args, {
             cwd,
             env: { ...process.env, PULUMI_NODEJS_PROJECT: options.project ?? "box-demo", ...options.env },
             stdio: ["ignore", "pipe", "pipe"],
