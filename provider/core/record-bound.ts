@@ -118,7 +118,9 @@ export function recordBoundFailure(
 ): CheckFailure | undefined {
     const bytes = worstPartialBytes(principals, extras);
     if (bytes <= budget) return undefined;
-    const limit = `${budget.toLocaleString("en")} Pulumi's provider host can carry in one answer`;
+    // Both front doors answer the engine through Node's HTTP/2 (grpc-js), whose header block bounds a
+    // partial result: the bound is the same for the dynamic host and the native plugin.
+    const limit = `${budget.toLocaleString("en")} one provider answer can carry to the engine`;
     const entries = PRINCIPAL_KINDS.flatMap((kind) => principals[kind].map((value) => ({ kind, value })));
     const parts = splitToFit(entries, (run) => worstPartialBytes(principalsIn(run), extras) <= budget);
     if (!parts) {
@@ -143,6 +145,6 @@ export function recordBoundFailure(
             `${countPrincipals(principals).toLocaleString("en")} principals take too many bytes for a partial failure to be recorded in Pulumi state ` +
             `(about ${bytes.toLocaleString("en")} of the ${limit}), ` +
             `so one failed request would leave nothing recorded and every \`pulumi up\` would send them all again. ` +
-            `Split them across at least ${parts.length} SessionTermination resources, filling each in order as far as check accepts (loadRevocations splits a revocations file's entries that way itself).`,
+            `Split them across at least ${parts.length} SessionTermination resources, filling each in order as far as check accepts (in TypeScript, loadRevocations splits a revocations file's entries that way itself).`,
     };
 }

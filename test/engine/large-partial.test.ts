@@ -95,7 +95,7 @@ for (const { mode, prepare } of MODES) {
             const preview = await suite.stack.run(["preview"]);
             expect(preview.code).to.not.equal(0);
             expect(preview.text).to.match(
-                /resource 'bulk-leavers' has a problem: reason: too long for a partial failure to be recorded in Pulumi state \(with the triggers, about [\d,]+ bytes of the 40,000 Pulumi's provider host can carry in one answer\): shorten it/,
+                /resource 'bulk-leavers' has a problem: reason: too long for a partial failure to be recorded in Pulumi state \(with the triggers, about [\d,]+ bytes of the 40,000 one provider answer can carry to the engine\): shorten it/,
             );
             expect(suite.box.requests.slice(since)).to.deep.equal([]);
         });

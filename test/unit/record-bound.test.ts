@@ -57,7 +57,7 @@ describe("record bound: every resource check accepts records a partial failure",
         const [failure] = result.failures!;
         expect(failure.property).to.equal("");
         expect(failure.reason).to.match(
-            /^userLogins: 1,000 principals take too many bytes for a partial failure to be recorded in Pulumi state \(about [\d,]+ of the 40,000 Pulumi's provider host can carry in one answer\)/,
+            /^userLogins: 1,000 principals take too many bytes for a partial failure to be recorded in Pulumi state \(about [\d,]+ of the 40,000 one provider answer can carry to the engine\)/,
         );
         expect(failure.reason).to.include(
             "Split them across at least 2 SessionTermination resources, filling each in order",
