@@ -126,7 +126,11 @@ async function runScenario(driver: Driver, box: BoxEmulator): Promise<Outcome[]>
                 o.steps = byName(await driver.destroy()).map((s) => [s.name, s.op]);
             else {
                 const preview = "preview" in action;
-                const steps = preview ? await driver.preview(action.preview) : await driver.up(action.up);
+                const all = preview ? await driver.preview(action.preview) : await driver.up(action.up);
+                // After a failure the real engine stops starting steps, so a resource that would stay
+                // the same may or may not be reported, depending on which it reached first.
+                const failed = all.some((s) => s.error);
+                const steps = failed ? all.filter((s) => s.op !== "same") : all;
                 o.steps = byName(steps).map((s) => [
                     s.name,
                     s.op,
