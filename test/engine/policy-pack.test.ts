@@ -126,6 +126,41 @@ describe("pulumi preview --policy-pack examples/policy-pack", function () {
                 `- [mandatory]  box-session-termination-reason  (${native}: cleanup)`,
             );
             expect(box.requests.slice(since)).to.deep.equal([]);
+
+            // As docs/languages.md says: stack config holds the default provider only; an explicit
+            // provider has the guardrails given as its own arguments.
+            await stack.config("box:protectedUserLogins", "breakglass@example.com");
+            const yaml = (providerProps: string[]) =>
+                [
+                    "name: box-policy-native",
+                    "runtime: yaml",
+                    "resources:",
+                    "  other:",
+                    "    type: pulumi:providers:box",
+                    "    properties:",
+                    `      baseUrl: ${box.baseUrl}`,
+                    ...providerProps,
+                    "  cleanup:",
+                    "    type: box:index:SessionTermination",
+                    "    properties:",
+                    '      userLogins: ["BreakGlass@Example.com"]',
+                    "    options:",
+                    "      provider: ${other}",
+                ].join("\n") + "\n";
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml([]));
+            const unguarded = await stack.run(["preview"]);
+            expect(unguarded.code, unguarded.text).to.equal(0);
+            expect(unguarded.text).to.include(`+  ${native} cleanup create`);
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                yaml(["      protectedUserLogins: breakglass@example.com"]),
+            );
+            const guarded = await stack.run(["preview"]);
+            expect(guarded.code).to.not.equal(0);
+            expect(guarded.text).to.include(
+                `userLogins[0]: "BreakGlass@Example.com" is protected by box:protectedUserLogins`,
+            );
+            expect(box.requests.slice(since)).to.deep.equal([]);
         });
     });
 });
