@@ -157,7 +157,8 @@ export class BoxApiError extends BoxError {
 }
 
 /** Why a request got no HTTP answer at all. */
-export type NetworkFailureKind = "timeout" | "refused" | "dropped" | "dns" | "other";
+/** `certificate`: TLS refused the origin's certificate, which no retry changes. */
+export type NetworkFailureKind = "timeout" | "refused" | "dropped" | "dns" | "certificate" | "other";
 
 /** A request that got no HTTP answer: timeout, refused or dropped connection, unknown host. */
 export class BoxNetworkError extends BoxError {

@@ -59,12 +59,22 @@ export interface HttpResponse {
     bodyCut?: BodyCut;
 }
 
+/** Node's codes for a certificate it does not trust. */
+const CERTIFICATE_CODES: readonly string[] = [
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+];
+
 function classify(code: string | undefined, message: string): NetworkFailureKind {
     if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(message)) return "timeout";
     if (code === "ECONNREFUSED") return "refused";
     if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up|aborted/i.test(message))
         return "dropped";
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "dns";
+    if (code !== undefined && (CERTIFICATE_CODES.includes(code) || /CERT/.test(code))) return "certificate";
     return "other";
 }
 
@@ -114,15 +124,6 @@ export function readLimited(
         stream.on("close", () => finish(signal.aborted ? "time" : "connection"));
     });
 }
-
-/** Node's codes for a certificate it does not trust. */
-const CERTIFICATE_CODES: readonly string[] = [
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "UNABLE_TO_GET_ISSUER_CERT",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-];
 
 /** A CONNECT tunnel through the proxy; refuses a plain-http target, which the proxy would read. */
 function tunnelTo(proxy: ProxySettings, url: string, signal: AbortSignal): HttpsProxyAgent<string> {

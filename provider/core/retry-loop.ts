@@ -168,7 +168,10 @@ export async function sendWithRetries(o: RetryLoopOptions): Promise<RetryLoopRes
         } catch (err) {
             if (!(err instanceof BoxNetworkError)) throw err;
             networkError = err;
-            outcome = { networkFailure: `${err.kind} (${err.errorCode ?? "no code"})` };
+            outcome = {
+                networkFailure: `${err.kind} (${err.errorCode ?? "no code"})`,
+                permanent: err.kind === "certificate",
+            };
         }
 
         const decision = decideRetry(outcome, attempt, o.retry, {

@@ -151,7 +151,12 @@ export type RetryDecision =
 
 /** An attempt's outcome, as far as the policy cares: an HTTP status with headers, or no answer. */
 export type AttemptOutcome =
-    { status: number; headers: Record<string, unknown> } | { networkFailure: string };
+    | { status: number; headers: Record<string, unknown> }
+    | {
+          networkFailure: string;
+          /** A failure no retry changes (a certificate TLS refuses): fail at once. */
+          permanent?: boolean;
+      };
 
 /** What {@link decideRetry} needs besides the outcome: the clock, randomness and the token and deadline state. */
 export interface RetryContext {
@@ -199,6 +204,7 @@ export function decideRetry(
             : { action: "fail" };
     }
     if (attempt > policy.maxRetries) return { action: "fail" };
+    if ("networkFailure" in outcome && outcome.permanent) return { action: "fail" };
     let decision: { waitMs: number; why: string; asked: string };
     if ("networkFailure" in outcome) {
         const waitMs = backoffDelayMs(attempt, policy, context.random);

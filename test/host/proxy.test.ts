@@ -197,8 +197,9 @@ describeInHost(
             expect((await direct.up(suite.captured.register(spec)))[0].error).to.equal(undefined);
             expect(proxy.connects).to.deep.equal([]);
 
+            const connectsBefore = proxy.connects.length;
             const untrusted = await suite.start(
-                { "box:accessToken": TOKEN, "box:maxRetries": "0" },
+                { "box:accessToken": TOKEN, "box:maxRetries": "3" },
                 ["box:accessToken"],
                 undefined,
                 {
@@ -209,6 +210,9 @@ describeInHost(
                 suite.captured.register([{ name: "other", args: { userIds: ["7"] } }]),
             );
             expect(step.error?.message).to.include("NODE_EXTRA_CA_CERTS");
+            expect(step.error?.message).to.include("(certificate)");
+            // Not retried, though retries are allowed: no retry makes an untrusted certificate trusted.
+            expect(proxy.connects.length - connectsBefore).to.equal(1);
             expect(suite.box.accepted()).to.have.length(1);
         });
 

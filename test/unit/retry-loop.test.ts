@@ -95,6 +95,24 @@ describe("the retry loop (fake clock)", () => {
         );
     });
 
+    it("a certificate TLS refuses is not retried: no retry changes it, so the first answer is final", async () => {
+        const refused = (errorCode: string) =>
+            new BoxNetworkError({ kind: "certificate", endpoint: ENDPOINT, errorCode, detail: errorCode });
+        const { run, sent } = loop([refused("ERR_TLS_CERT_ALTNAME_INVALID")]);
+        const result = await run();
+        expect(sent).to.have.length(1);
+        expect(result.networkError?.kind).to.equal("certificate");
+        // A dropped connection, by contrast, is retried.
+        const dropped = new BoxNetworkError({
+            kind: "dropped",
+            endpoint: ENDPOINT,
+            detail: "socket hang up",
+        });
+        const again = loop([dropped]);
+        expect((await again.run()).response?.status).to.equal(202);
+        expect(again.sent).to.have.length(2);
+    });
+
     it("says what it waits for and until when: its own retry, and a pause another caller's 429 set", async () => {
         const gate = new RateGate();
         const lines: string[] = [];
