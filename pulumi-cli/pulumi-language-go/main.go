@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,8 +59,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 	defer os.RemoveAll(tmp)
 	binary := filepath.Join(tmp, "program")
-	// The build's own errors are the user's to read: they go where the program's output goes.
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
+	// The build's own errors are the user's to read: they go where the program's output goes. It
+	// ends with the engine's request or with this host, whichever ends first.
+	buildCtx, cancelBuild := context.WithCancel(h.Done)
+	defer cancelBuild()
+	context.AfterFunc(ctx, cancelBuild)
+	build := exec.CommandContext(buildCtx, "go", "build", "-o", binary, ".")
 	build.Dir = dir
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -97,8 +102,12 @@ func (h *host) GeneratePackage(
 	_ context.Context, req *pulumirpc.GeneratePackageRequest,
 ) (*pulumirpc.GeneratePackageResponse, error) {
 	return langhost.GeneratePackage(req, func(
-		pkg *schema.Package, _ map[string][]byte, _ schema.ReferenceLoader,
+		pkg *schema.Package, extraFiles map[string][]byte, _ schema.ReferenceLoader,
 	) (map[string][]byte, error) {
+		// As Pulumi's Go host: overlays are refused rather than silently left out.
+		if len(extraFiles) > 0 {
+			return nil, errors.New("overlays are not supported for Go")
+		}
 		return gogen.GeneratePackage(name, pkg, req.GetLocalDependencies())
 	})
 }

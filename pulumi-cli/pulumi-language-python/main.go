@@ -36,18 +36,50 @@ func main() {
 	langhost.Serve(name, func(base langhost.Base) pulumirpc.LanguageRuntimeServer { return &host{base} })
 }
 
-// python is the interpreter a program runs on: its virtualenv's when Pulumi.yaml names one (relative
-// to the project), else python3 from PATH.
-func python(info *pulumirpc.ProgramInfo) string {
+// virtualenv is the program's virtualenv when Pulumi.yaml names one (relative to the project).
+func virtualenv(info *pulumirpc.ProgramInfo) string {
 	if info != nil && info.GetOptions() != nil {
 		if venv, ok := info.GetOptions().AsMap()["virtualenv"].(string); ok && venv != "" {
 			if !filepath.IsAbs(venv) {
 				venv = filepath.Join(info.GetRootDirectory(), venv)
 			}
-			return filepath.Join(venv, "bin", "python")
+			return venv
 		}
 	}
+	return ""
+}
+
+// python is the interpreter a program runs on: its virtualenv's, else python3 from PATH.
+func python(info *pulumirpc.ProgramInfo) string {
+	if venv := virtualenv(info); venv != "" {
+		return filepath.Join(venv, "bin", "python")
+	}
 	return "python3"
+}
+
+// activated is env with the virtualenv activated as its activate script would (PATH, VIRTUAL_ENV, no
+// PYTHONHOME), so what the program starts (python, pip, tools) is the virtualenv's too.
+func activated(env []string, venv string) []string {
+	if venv == "" {
+		return env
+	}
+	out := make([]string, 0, len(env)+2)
+	path := ""
+	for _, kv := range env {
+		switch {
+		case strings.HasPrefix(kv, "PATH="):
+			path = strings.TrimPrefix(kv, "PATH=")
+		case strings.HasPrefix(kv, "PYTHONHOME="), strings.HasPrefix(kv, "VIRTUAL_ENV="):
+			// dropped: a PYTHONHOME from outside can break the virtualenv's interpreter
+		default:
+			out = append(out, kv)
+		}
+	}
+	bin := filepath.Join(venv, "bin")
+	if path != "" {
+		bin += string(os.PathListSeparator) + path
+	}
+	return append(out, "PATH="+bin, "VIRTUAL_ENV="+venv)
 }
 
 func (h *host) About(_ context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -105,7 +137,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return h.RunChild(ctx, func(runCtx context.Context) *exec.Cmd {
 		cmd := exec.CommandContext(runCtx, py, args...)
 		cmd.Dir = info.GetProgramDirectory()
-		cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+cfg, "PULUMI_CONFIG_SECRET_KEYS="+secretKeys)
+		cmd.Env = append(activated(os.Environ(), virtualenv(info)),
+			"PULUMI_CONFIG="+cfg, "PULUMI_CONFIG_SECRET_KEYS="+secretKeys)
 		return cmd
 	}), nil
 }

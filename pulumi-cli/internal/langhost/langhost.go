@@ -169,6 +169,9 @@ func (b *Base) RunChild(ctx context.Context, cmd func(context.Context) *exec.Cmd
 			if exit.ExitCode() == ExitedAfterUserMessage {
 				return &pulumirpc.RunResponse{Bail: true}
 			}
+			if status, ok := exit.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+				return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", status.Signal())}
+			}
 			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exit.ExitCode())}
 		}
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run %s: %v", c.Path, err)}
@@ -182,6 +185,10 @@ type Generator func(pkg *schema.Package, extraFiles map[string][]byte, loader sc
 // GeneratePackage answers `pulumi package gen-sdk`: binds the schema it is sent (references resolved
 // through the engine's loader) and writes what `generate` makes of it into the directory asked for.
 func GeneratePackage(req *pulumirpc.GeneratePackageRequest, generate Generator) (*pulumirpc.GeneratePackageResponse, error) {
+	// NewLoaderClient asserts on an empty target, and a panic here would end the host.
+	if req.GetLoaderTarget() == "" {
+		return nil, errors.New("GeneratePackage needs the engine's schema loader address; none was sent")
+	}
 	loader, err := schema.NewLoaderClient(req.GetLoaderTarget())
 	if err != nil {
 		return nil, err
@@ -204,6 +211,10 @@ func GeneratePackage(req *pulumirpc.GeneratePackageRequest, generate Generator) 
 		return nil, err
 	}
 	for name, data := range files {
+		// A module name in a token may hold "../": nothing is written outside the directory asked for.
+		if !filepath.IsLocal(name) {
+			return nil, fmt.Errorf("the generator named a file outside %s: %q", req.GetDirectory(), name)
+		}
 		out := filepath.Join(req.GetDirectory(), name)
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 			return nil, err
