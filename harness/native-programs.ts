@@ -7,12 +7,13 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pinnedVersion } from "../scripts/pulumi-cli";
 
 const ROOT = path.join(__dirname, "..");
 /** Python's `pulumi` from PyPI: the newest it serves (the CLI is v3.274.1; PyPI has up to 3.272.0). */
 export const PYTHON_PULUMI = "3.272.0";
 /** Go's `pulumi` SDK: the pinned CLI's own version, which the Go module proxy serves. */
-export const GO_PULUMI = "v3.274.1";
+export const GO_PULUMI = pinnedVersion();
 
 /** A SessionTermination in the program. */
 export interface Termination {

@@ -1,7 +1,8 @@
 /**
  * The Python and Go SDKs of the native provider, generated from schema/box.schema.json by the pinned
  * CLI (`pulumi package gen-sdk`, through the language hosts it is built with) into sdk/python and
- * sdk/go, where they are committed. test/engine/sdk-drift.test.ts generates them again and compares.
+ * sdk/go, where they are committed (the Go SDK with a go.sum: {@link verifiableGoModule}).
+ * test/engine/sdk-drift.test.ts generates them again and compares.
  *
  *     npm run gen:sdks            # after changing the schema (npx ts-node scripts/gen-schema.ts)
  */
@@ -9,7 +10,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensurePulumiCli } from "./pulumi-cli";
+import { ensurePulumiCli, pinnedVersion } from "./pulumi-cli";
 
 const ROOT = path.join(__dirname, "..");
 /** The SDK languages generated here; C# and Java are on paper only (docs/languages.md). */
@@ -48,6 +49,20 @@ export async function generateSdks(out: string): Promise<void> {
     } finally {
         fs.rmSync(home, { recursive: true, force: true });
     }
+    verifiableGoModule(path.join(out, "go"));
+}
+
+/**
+ * Gives the Go SDK a go.sum, so that building it verifies what it downloads. The generator writes a
+ * go.mod requiring sdk/v3 v3.269.0 and no go.sum; v3.269.0's own dependencies are not all served by
+ * the Go proxy these machines reach (pulumi-cloud-sdk v1.20260918.0 is refused), so no go.sum for it
+ * can be made here. The SDK requires the pinned CLI's sdk/v3 instead, which `go mod tidy` resolves.
+ */
+function verifiableGoModule(dir: string): void {
+    const go = (args: string[]) =>
+        execFileSync("go", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    go(["mod", "edit", `-require=github.com/pulumi/pulumi/sdk/v3@${pinnedVersion()}`]);
+    go(["mod", "tidy"]);
 }
 
 /** Every file under `dir`, relative to it, with its bytes: for comparing two generations. */

@@ -37,6 +37,12 @@ describe("sdk/: the generated SDKs never drift from schema/box.schema.json", fun
         expect(py).to.include("user_logins");
         const go = fs.readFileSync(path.join(out, "go", "box", "sessionTermination.go"), "utf8");
         expect(go).to.include("func NewSessionTermination(ctx *pulumi.Context");
+        // The Go SDK builds on its own, every download checked against its committed go.sum.
+        execFileSync("go", ["build", "./..."], {
+            cwd: path.join(__dirname, "..", "..", "sdk", "go"),
+            env: { ...process.env, GOFLAGS: "-mod=readonly" },
+            stdio: ["ignore", "ignore", "pipe"],
+        });
     });
 });
 
