@@ -88,7 +88,7 @@ function pythonVenv(): string {
     if (venv) return venv;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-venv-"));
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-    execFileSync("python3", ["-m", "venv", dir], { stdio: "ignore" });
+    execFileSync("python3", ["-m", "venv", dir], { timeout: 300_000, stdio: "ignore" });
     const pip = path.join(dir, "bin", "pip");
     // From a copy: pip builds a local directory in place (build/, *.egg-info), which would leave
     // files in sdk/python that the drift test rightly counts.
@@ -98,6 +98,7 @@ function pythonVenv(): string {
         pip,
         ["install", "--quiet", "--disable-pip-version-check", `pulumi==${PYTHON_PULUMI}`, sdk],
         {
+            timeout: 300_000,
             stdio: ["ignore", "ignore", "pipe"],
         },
     );
@@ -161,7 +162,11 @@ const go: Language = {
             ].join("\n") + "\n",
         );
         go.write(dir, project, { resources: [{ name: "placeholder" }] });
-        execFileSync("go", ["mod", "tidy"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+        execFileSync("go", ["mod", "tidy"], {
+            timeout: 300_000,
+            cwd: dir,
+            stdio: ["ignore", "ignore", "pipe"],
+        });
         go.write(dir, project, { resources: [] });
     },
     write(dir, _project, program) {

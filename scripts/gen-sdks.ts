@@ -34,6 +34,7 @@ export async function generateSdks(out: string): Promise<void> {
                     out,
                 ],
                 {
+                    timeout: 300_000,
                     cwd: ROOT,
                     stdio: ["ignore", "ignore", "pipe"],
                     env: {
@@ -60,7 +61,7 @@ export async function generateSdks(out: string): Promise<void> {
  */
 function verifiableGoModule(dir: string): void {
     const go = (args: string[]) =>
-        execFileSync("go", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+        execFileSync("go", args, { timeout: 300_000, cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     go(["mod", "edit", `-require=github.com/pulumi/pulumi/sdk/v3@${pinnedVersion()}`]);
     go(["mod", "tidy"]);
 }

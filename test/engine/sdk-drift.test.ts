@@ -39,6 +39,7 @@ describe("sdk/: the generated SDKs never drift from schema/box.schema.json", fun
         expect(go).to.include("func NewSessionTermination(ctx *pulumi.Context");
         // The Go SDK builds on its own, every download checked against its committed go.sum.
         execFileSync("go", ["build", "./..."], {
+            timeout: 300_000,
             cwd: path.join(__dirname, "..", "..", "sdk", "go"),
             env: { ...process.env, GOFLAGS: "-mod=readonly" },
             stdio: ["ignore", "ignore", "pipe"],
