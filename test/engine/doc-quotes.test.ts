@@ -62,11 +62,10 @@ describe("what the docs quote from pulumi is what the pinned CLI prints", functi
         const many = Array.from({ length: 5 }, (_, i) => `contractor${i}@agency.example`);
         fs.writeFileSync(
             file,
-            revocations([
-                // As recorded, so it is unchanged and --diff shows nothing for it, whatever the engine checks first.
-                { name: "offboard-jdoe", logins: ["jdoe@example.com"], reason: "HR-4412" },
-                { name: "wave-4", logins: many, reason: "SEC-990" },
-            ]),
+            // wave-4 alone: with offboard-jdoe beside it, whether its `same` step lands before wave-4's
+            // refusal is a race in the engine, and "Resources: N unchanged" counted it or not (CI saw both).
+            // A resource left out of the file is deleted only when the program ends, which a refusal prevents.
+            revocations([{ name: "wave-4", logins: many, reason: "SEC-990" }]),
         );
         const out = (await stack.run(["preview", "--diff"], { env: { BOX_MAX_NEW_PRINCIPALS: "3" } })).text;
         expectQuoted("docs/review.md", "blast-radius", out);
