@@ -3,7 +3,7 @@
  * kind of `__provider` a user's state holds.
  *
  * - `source`: the program loads the package from local source (this repository, through ts-node).
- *   Pulumi copies the provider by value, function by function: about 150 KB of compiled TypeScript.
+ *   Pulumi copies the provider by value, function by function: about 185 KB of compiled TypeScript.
  * - `workspace`: the built package as a monorepo workspace package, linked into `node_modules` with
  *   its real path outside it (a vendored copy is captured the same way). Pulumi copies the built
  *   JavaScript by value; the project has no TypeScript, so Pulumi's bundled TypeScript 3.8 parses it.
@@ -19,6 +19,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SessionTermination } from "../provider";
+import { DYNAMIC_TYPE as RESOURCE_TYPE } from "../provider/tokens";
 import { ProviderHost, type HostOptions } from "./host";
 import { captureRegistrations, type Registration } from "./registrations";
 
@@ -27,9 +28,6 @@ export type CaptureMode = "source" | "workspace" | "installed";
 
 /** The modes every host-level suite runs in, in order. */
 export const CAPTURE_MODES: readonly CaptureMode[] = ["source", "workspace", "installed"];
-
-/** The resource's type token, as Pulumi registers it. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 
 /** One resource of a program: its logical name and its (already resolved) arguments. */
 export interface ResourceSpec {

@@ -19,5 +19,3 @@ export { TerminationIncompleteError } from "./core/partial-failure";
 export { TerminationRefusedError } from "./core/refusal";
 export { ProtectedMemberError, type ProtectedMember } from "./core/group-members";
 export type { RefusedPrincipal } from "./core/isolation-types";
-export { SETTINGS, type SettingSpec, type SettingName } from "./core/settings";
-export { VERSION } from "./core/version";

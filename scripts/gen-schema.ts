@@ -2,7 +2,7 @@
  * Writes schema/box.schema.json, the native provider's Pulumi package schema, from what users already
  * read: the TSDoc of `SessionTerminationArgs` and `SessionTermination` (provider/dynamic/resource.ts)
  * for the resource's inputs and outputs, and the settings table (provider/core/settings.ts) for the
- * provider's configuration. `npx ts-node scripts/gen-schema.ts` rewrites it; test/unit/schema.test.ts
+ * provider's configuration. `npx ts-node scripts/gen-schema.ts` rewrites it; test/unit/native-values.test.ts
  * fails when the committed file differs from what this produces.
  */
 import * as fs from "fs";
@@ -10,9 +10,9 @@ import * as path from "path";
 import * as ts from "typescript";
 import { SETTINGS } from "../provider/core/settings";
 import { SCHEMA_FILE } from "../provider/native/schema";
+import { NATIVE_TYPE as TYPE } from "../provider/tokens";
 
 const RESOURCE = path.join(__dirname, "..", "provider", "dynamic", "resource.ts");
-const TYPE = "box:index:SessionTermination";
 
 type Property = Record<string, unknown>;
 

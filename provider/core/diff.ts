@@ -6,7 +6,7 @@ import { PRINCIPAL_KINDS, type Principals } from "./types";
 import { addedPrincipals } from "./principals";
 import { isUnknown, principalsOf, UNKNOWN } from "./validation";
 
-/** The answer `diff` gives Pulumi, always with `changes` set (see NOTES: undefined compares `__provider`). */
+/** The answer `diff` gives Pulumi, always with `changes` set (left undefined, a front door's engine compares every input). */
 export interface DiffPlan {
     /** Whether anything differs that Pulumi should record. */
     changes: boolean;

@@ -100,14 +100,10 @@ export function boxFields(err: unknown): { status?: number; code?: string; reque
 
 /** A non-2xx answer from Box's API. */
 export class BoxApiError extends BoxError {
-    /** HTTP status of Box's answer. */
-    readonly status: number;
-    /** Box's error code, when the body had one. */
-    readonly code?: string;
+    /** HTTP status of Box's answer (always set: {@link BoxError} sets it). */
+    declare readonly status: number;
     /** Box's own message, before this package added context. */
     readonly boxMessage?: string;
-    /** Box's request ID (from the body, or the `box-request-id` header). */
-    readonly requestId?: string;
     /** Box's documentation link for this error. */
     readonly helpUrl?: string;
     /** Box's `context_info`, as sent. */
@@ -132,10 +128,7 @@ export class BoxApiError extends BoxError {
         const hint = fields.hint ? ` ${fields.hint}` : "";
         const message = `Box API ${fields.status}${code ? ` ${code}` : ""}: ${text}${id} [${fields.endpoint}]${hint}`;
         super("BoxApiError", message, { status: fields.status, code, requestId });
-        this.status = fields.status;
-        this.code = code;
         this.boxMessage = text;
-        this.requestId = requestId;
         this.helpUrl = body.help_url;
         this.contextInfo = body.context_info;
         this.endpoint = fields.endpoint;
@@ -156,8 +149,10 @@ export class BoxApiError extends BoxError {
     }
 }
 
-/** Why a request got no HTTP answer at all. */
-/** `certificate`: TLS refused the origin's certificate, which no retry changes. */
+/**
+ * Why a request got no HTTP answer at all. `certificate`: TLS refused the origin's certificate, which
+ * no retry changes.
+ */
 export type NetworkFailureKind = "timeout" | "refused" | "dropped" | "dns" | "certificate" | "other";
 
 /** A request that got no HTTP answer: timeout, refused or dropped connection, unknown host. */
@@ -200,7 +195,7 @@ export class BoxOAuthError extends BoxError {
     /** Box's description of the problem. */
     readonly description?: string;
     /** HTTP status of the token endpoint's answer (0 when no request was made, e.g. an unreadable key). */
-    readonly status: number;
+    declare readonly status: number;
     /** The token endpoint, as `POST https://api.box.com/oauth2/token`, when a request was made. */
     readonly endpoint?: string;
 
@@ -221,7 +216,6 @@ export class BoxOAuthError extends BoxError {
         super("BoxOAuthError", message, { status: fields.status, code: fields.error });
         this.error = fields.error;
         this.description = fields.description;
-        this.status = fields.status;
         this.endpoint = fields.endpoint;
     }
 

@@ -28,8 +28,9 @@ export const MAX_MEMBERS_OFFSET = 10_000;
 export interface ProtectedMember {
     /** The group. */
     groupId: string;
-    /** The member's user ID and login, as Box listed them. */
+    /** The member's user ID, as Box listed it. */
     userId: string;
+    /** The member's login, as Box listed it. */
     login: string;
     /** The setting that protects them. */
     setting: string;

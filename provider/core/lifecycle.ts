@@ -20,13 +20,13 @@ import { refuseProtectedMembers } from "./group-members";
 import { MAX_CHECK_FAILURES } from "./limits";
 import { resolveGuardrails } from "./settings-guardrails";
 import { resolveOrigin } from "./settings-origin";
-import { BoxSettingsError } from "./errors";
+import { BoxError, BoxSettingsError } from "./errors";
 import { recordBoundFailure } from "./record-bound";
 import { TerminationIncompleteError, type RecordCarry } from "./partial-failure";
 import { TerminationRefusedError } from "./refusal";
 import { summarizeMessages, terminatePrincipals, type TerminationOutcome } from "./batches";
 import { asProps, outputsOf, principalsToSend, recordOf, type TerminationRecord } from "./state";
-import type { Principals, SessionTerminationInputs } from "./types";
+import type { Principals, SessionTerminationInputs, SessionTerminationOutputs } from "./types";
 import { planDiff, type DiffPlan } from "./diff";
 import { addedPrincipals, isEmpty, subtractPrincipals } from "./principals";
 import { boundFailures, checkInputs, type CheckFailure, principalsOf, UNKNOWN } from "./validation";
@@ -37,6 +37,11 @@ type Props = Record<string, unknown>;
 export interface FrontDoor {
     /** Shows a line in `pulumi up` (a retry, a pause Box asked for, a non-default origin). */
     log(line: string): void;
+    /**
+     * Input keys the front door's host adds to every resource's inputs itself, which are not the
+     * user's properties: check neither validates nor refuses them, and leaves them out of its answer.
+     */
+    hostKeys?: readonly string[];
     /**
      * What a recorded partial result carries beside the true state, for resource inputs `inputs`
      * (the dynamic resource: its `__provider`; a native provider: nothing).
@@ -67,7 +72,10 @@ async function send(
 ): Promise<{ outcome: TerminationOutcome; startedAt: string }> {
     for (const list of [principals.userIds, principals.userLogins, principals.groupIds]) {
         if (list.includes(UNKNOWN))
-            throw new Error("A principal is still unknown at deployment time; nothing was sent to Box.");
+            throw new BoxError(
+                "BoxError",
+                "A principal is still unknown at deployment time; nothing was sent to Box.",
+            );
     }
     // Retries and pauses are warnings (kept after the run) and, where there is one, the status line
     // (so the resource's row says what it is waiting for and until when).
@@ -100,9 +108,15 @@ function failed(outcome: TerminationOutcome): boolean {
  * and text reach the user unchanged). Some accepted: a {@link TerminationIncompleteError} carrying `id`
  * and the true properties, when they can travel out of the provider (partial-failure.ts).
  */
-function failure(outcome: TerminationOutcome, id: string, properties: Props, carry: RecordCarry): Error {
+function failure(
+    outcome: TerminationOutcome,
+    id: string,
+    properties: SessionTerminationOutputs,
+    carry: RecordCarry,
+): Error {
     if (isEmpty(outcome.accepted)) {
-        if (outcome.refused.length === 0) return outcome.error ?? new Error("termination failed");
+        if (outcome.refused.length === 0)
+            return outcome.error ?? new BoxError("BoxError", "termination failed");
         return new TerminationRefusedError({
             notDone: outcome.notDone,
             refused: outcome.refused,
@@ -118,7 +132,7 @@ function failure(outcome: TerminationOutcome, id: string, properties: Props, car
         cause: outcome.error,
         refused: outcome.refused,
         id,
-        properties,
+        properties: { ...properties },
         carry,
     });
 }
@@ -181,7 +195,9 @@ function forEngine(failure: CheckFailure): CheckFailure {
 
 /** Validates and normalizes; never calls Box and needs no credentials. */
 export function checkTermination(olds: unknown, news: unknown, door: FrontDoor): CheckAnswer {
-    const { inputs, failures } = checkInputs(asProps(news));
+    const given = { ...asProps(news) };
+    for (const key of door.hostKeys ?? []) delete given[key];
+    const { inputs, failures } = checkInputs(given);
     // The review guardrails: from stack config or the environment, no credential needed.
     const guardrails = resolveGuardrails(processState().config, process.env);
     const refused = applyGuardrails(asProps(olds), asProps(news), guardrails);
@@ -203,9 +219,9 @@ export function diffTermination(olds: unknown, news: unknown): DiffPlan {
 export async function createTermination(
     inputs: unknown,
     door: FrontDoor,
-): Promise<{ id: string; outs: Props }> {
+): Promise<{ id: string; outs: SessionTerminationOutputs }> {
     const wanted = principalsToSend(inputs);
-    if ("refusal" in wanted) throw new Error(wanted.refusal);
+    if ("refusal" in wanted) throw new BoxError("BoxError", wanted.refusal);
     const principals = wanted.principals;
     const id = crypto.randomUUID();
     const { outcome, startedAt } = await send(principals, door);
@@ -226,9 +242,9 @@ export async function updateTermination(
     olds: unknown,
     news: unknown,
     door: FrontDoor,
-): Promise<Props> {
+): Promise<SessionTerminationOutputs> {
     const wanted = principalsToSend(news);
-    if ("refusal" in wanted) throw new Error(wanted.refusal);
+    if ("refusal" in wanted) throw new BoxError("BoxError", wanted.refusal);
     const after = wanted.principals;
     const before = principalsOf(asProps(olds));
     const added = addedPrincipals(before, after);

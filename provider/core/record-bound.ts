@@ -62,7 +62,9 @@ export function worstPartialBytes(principals: Principals, extras: RecordedExtras
         refused,
         cause: new Error("x".repeat(MAX_TRAILER_BYTES)),
         id: "00000000-0000-4000-8000-000000000000",
-        properties: outputsOf({ reason: extras.reason, triggers: extras.triggers }, principals, record),
+        properties: {
+            ...outputsOf({ reason: extras.reason, triggers: extras.triggers }, principals, record),
+        },
         carry: { least: extras.least },
     });
     return trailerBytes(shape);

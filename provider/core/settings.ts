@@ -149,6 +149,21 @@ export const SETTINGS: readonly SettingSpec[] = [
 /** Raw values by setting name, as read from stack config. */
 export type RawSettings = Partial<Record<SettingName, string>>;
 
+/**
+ * The settings a front door's configuration holds, given how it looks one up (the dynamic provider:
+ * stack config by key; the native one: Configure's arguments, else its variables). A value that is
+ * not text (a list given as a provider argument) is kept as its JSON, which the readers accept.
+ */
+export function collectSettings(lookup: (setting: SettingSpec) => unknown): RawSettings {
+    const config: RawSettings = {};
+    for (const s of SETTINGS) {
+        const value = lookup(s);
+        if (value !== undefined && value !== null)
+            config[s.name] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return config;
+}
+
 /** Reads setting `name`: stack config first, then the environment; empty strings count as unset. */
 export function lookup(
     name: SettingName,

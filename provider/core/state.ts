@@ -12,7 +12,7 @@
 import { MAX_REQUEST_IDS } from "./limits";
 import { isEmpty } from "./principals";
 import { principalsOf, checkInputs } from "./validation";
-import { PRINCIPAL_KINDS, type Principals } from "./types";
+import { PRINCIPAL_KINDS, type Principals, type SessionTerminationOutputs } from "./types";
 
 type Props = Record<string, unknown>;
 
@@ -77,19 +77,27 @@ export function recordOf(state: unknown): TerminationRecord {
  * The outputs to record: the principals, the record of the last termination, and `reason` and
  * `triggers` as the inputs give them. `__provider` is not among them: the host adds it.
  */
-export function outputsOf(inputs: unknown, principals: Principals, record: TerminationRecord): Props {
+export function outputsOf(
+    inputs: unknown,
+    principals: Principals,
+    record: TerminationRecord,
+): SessionTerminationOutputs {
     const given = asProps(inputs);
-    const outs: Props = {};
+    const outs: Omit<SessionTerminationOutputs, keyof Principals> = {};
     if (typeof given.reason === "string") outs.reason = given.reason;
-    if (Array.isArray(given.triggers)) outs.triggers = plainValue(given.triggers);
+    if (Array.isArray(given.triggers)) outs.triggers = plainValue(given.triggers) as unknown[];
     if (record.message !== undefined) outs.message = record.message;
     if (record.terminatedAt !== undefined) outs.terminatedAt = record.terminatedAt;
     if (record.requestIds !== undefined) {
         outs.requestIds = record.requestIds.slice(0, MAX_REQUEST_IDS);
         outs.requestCount = Math.max(record.requestCount ?? 0, record.requestIds.length);
     }
-    for (const kind of PRINCIPAL_KINDS) outs[kind] = [...principals[kind]];
-    return outs;
+    return {
+        ...outs,
+        userIds: [...principals.userIds],
+        userLogins: [...principals.userLogins],
+        groupIds: [...principals.groupIds],
+    };
 }
 
 /**

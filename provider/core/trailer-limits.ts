@@ -9,6 +9,8 @@
  * So every error is sized here in the bytes that travel, and shrunk until it fits a budget with margin.
  */
 
+import { BoxError, boxFields } from "./errors";
+
 type Props = Record<string, unknown>;
 
 /** The most trailer bytes one error may take: well under the ~64 KB Node's HTTP/2 accepts. */
@@ -140,12 +142,13 @@ export function boundTextKeepingEnds(text: string, maxBytes: number): string {
  * any other message is cut to fit, since Box's answer or a settings file can be of any length.
  */
 export function errorForHost(err: unknown): Error {
-    const error = err instanceof Error ? err : new Error(String(err));
+    const error = err instanceof Error ? err : new BoxError("BoxError", String(err));
     const shape = error as Error & Partial<HostErrorShape>;
     if (shape.id && fitsThroughHost({ ...shape, message: error.message })) return error;
     if (shape.id) {
         // Should not happen (partial reports are planned to fit); never let it become a hang.
-        return new Error(boundText(error.message, MAX_TRAILER_BYTES - FIXED_OVERHEAD));
+        const bounded = boundText(error.message, MAX_TRAILER_BYTES - FIXED_OVERHEAD);
+        return new BoxError(error.name, bounded, boxFields(error));
     }
     error.message = boundText(error.message, MAX_TRAILER_BYTES - FIXED_OVERHEAD);
     return error;

@@ -48,7 +48,7 @@ export interface SessionTerminationOutputs extends SessionTerminationInputs {
     requestCount?: number;
 }
 
-/** Which of the two Box endpoints a principal list belongs to. */
+/** Which of the three principal lists (users by ID, users by login, groups) an entry is in. */
 export type PrincipalKind = keyof Principals;
 
 /** The three principal lists, in the order they are reported and sent. */

@@ -59,7 +59,7 @@ export function boundFailures(failures: CheckFailure[], max = MAX_CHECK_FAILURES
  * not a Set: module-level values are copied into `__provider` by Pulumi's closure serializer, which
  * cannot revive a Set.
  */
-const KNOWN_KEYS: readonly string[] = [...PRINCIPAL_KINDS, "reason", "triggers", "__provider"];
+const KNOWN_KEYS: readonly string[] = [...PRINCIPAL_KINDS, "reason", "triggers"];
 
 // Box IDs are decimal strings. Logins are email addresses; Box does the real check, this one catches
 // the mistakes a reviewer would (a name instead of an address, a stray space, an ID in the wrong list).
@@ -205,7 +205,7 @@ export function checkInputs(news: Record<string, unknown>): CheckResult {
             failures.push({
                 // A key is the program's text: a typo is short, anything else need not be echoed whole.
                 property: cutChars(key, 100),
-                reason: `is not a SessionTermination property (expected one of ${KNOWN_KEYS.filter((k) => k !== "__provider").join(", ")})`,
+                reason: `is not a SessionTermination property (expected one of ${KNOWN_KEYS.join(", ")})`,
             });
         }
     }

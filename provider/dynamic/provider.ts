@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { processState } from "../core/process-state";
-import { SETTINGS, type RawSettings } from "../core/settings";
+import { collectSettings } from "../core/settings";
 import { errorForHost } from "../core/trailer-limits";
 import {
     checkTermination,
@@ -28,9 +28,13 @@ import {
 import type { SessionTerminationInputs, SessionTerminationOutputs } from "../core/types";
 import { providerCarry } from "./partial-record";
 
-/** Logs through the engine; a partial result records the program's `__provider` when it fits. */
+/**
+ * Logs through the engine; `__provider` is the host's, not a property; a partial result records the
+ * program's `__provider` when it fits.
+ */
 const DOOR: FrontDoor = {
     log: (line) => void pulumi.log.warn(line),
+    hostKeys: ["__provider"],
     carry: (inputs) => providerCarry((inputs as { __provider?: unknown } | undefined)?.__provider),
 };
 
@@ -50,12 +54,7 @@ const provider: pulumi.dynamic.ResourceProvider<SessionTerminationInputs, Sessio
     /** Keeps the `box:*` stack config (secrets arrive unwrapped) for later calls in this process. */
     configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         return answered(async () => {
-            const config: RawSettings = {};
-            for (const s of SETTINGS) {
-                const value = req.config.get(s.configKey);
-                if (value !== undefined) config[s.name] = value;
-            }
-            processState().config = config;
+            processState().config = collectSettings((s) => req.config.get(s.configKey));
         });
     },
 
@@ -78,7 +77,7 @@ const provider: pulumi.dynamic.ResourceProvider<SessionTerminationInputs, Sessio
     create(inputs: unknown): Promise<pulumi.dynamic.CreateResult<SessionTerminationOutputs>> {
         return answered(async () => {
             const { id, outs } = await createTermination(inputs, DOOR);
-            return { id, outs: outs as unknown as SessionTerminationOutputs };
+            return { id, outs };
         });
     },
 
@@ -103,7 +102,7 @@ const provider: pulumi.dynamic.ResourceProvider<SessionTerminationInputs, Sessio
     ): Promise<pulumi.dynamic.UpdateResult<SessionTerminationOutputs>> {
         return answered(async () => {
             const outs = await updateTermination(id, olds, news, DOOR);
-            return { outs: outs as unknown as SessionTerminationOutputs };
+            return { outs };
         });
     },
 

@@ -2,10 +2,8 @@
  * The `SessionTermination` resource and its arguments: what a Pulumi program writes.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DYNAMIC_TYPE, RESOURCE_MODULE, RESOURCE_NAME } from "../tokens";
 import provider = require("./provider");
-
-/** How Pulumi's dynamic resources are typed: `pulumi-nodejs:dynamic/<module>:<name>`. */
-const RESOURCE_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
 
 /** Arguments of a {@link SessionTermination}. List at least one principal across the three lists. */
 export interface SessionTerminationArgs {
@@ -60,7 +58,7 @@ export interface SessionTerminationArgs {
 export class SessionTermination extends pulumi.dynamic.Resource {
     /** The type Pulumi records for this resource: `pulumi-nodejs:dynamic/box:SessionTermination`. */
     static get __pulumiType(): string {
-        return RESOURCE_TYPE;
+        return DYNAMIC_TYPE;
     }
 
     /**
@@ -118,7 +116,7 @@ export class SessionTermination extends pulumi.dynamic.Resource {
         super(
             // Installed under node_modules, Pulumi captures this as a short `require` of the package's
             // "./provider" export; loaded from anywhere else (source, a workspace package, a vendored
-            // copy) it copies it by value, about 150 KB per resource, kept correct by the by-value rules
+            // copy) it copies it by value, about 185 KB per resource, kept correct by the by-value rules
             // in eslint.config.mjs. docs/security.md says how a workspace gets the short form.
             provider,
             name,
@@ -136,8 +134,8 @@ export class SessionTermination extends pulumi.dynamic.Resource {
                 requestCount: undefined,
             },
             opts,
-            "box",
-            "SessionTermination",
+            RESOURCE_MODULE,
+            RESOURCE_NAME,
         );
     }
 }

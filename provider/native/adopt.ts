@@ -6,7 +6,9 @@
  * refuses the import if they differ (docs/languages.md, "Moving from the dynamic resource"). Pure.
  */
 import * as crypto from "crypto";
+import { BoxError } from "../core/errors";
 import { outputsOf } from "../core/state";
+import type { SessionTerminationOutputs } from "../core/types";
 import { checkInputs, principalsOf } from "../core/validation";
 
 /** What an import records: the resource's ID, its inputs and outputs. */
@@ -16,7 +18,7 @@ export interface Adopted {
     /** The principals as inputs, normalized as `check` normalizes them. */
     inputs: Record<string, unknown>;
     /** The same, with a `message` saying that nothing was sent. */
-    outputs: Record<string, unknown>;
+    outputs: SessionTerminationOutputs;
 }
 
 /**
@@ -31,12 +33,14 @@ export function adopt(importId: string): Adopted {
         given = undefined;
     }
     if (typeof given !== "object" || given === null || Array.isArray(given))
-        throw new Error(
+        throw new BoxError(
+            "BoxError",
             'A box:index:SessionTermination is imported by an ID that lists the principals already terminated, as JSON: {"userIds": [...], "userLogins": [...], "groupIds": [...]} (docs/languages.md). Box keeps no record to read back; nothing was sent.',
         );
     const { inputs, failures } = checkInputs(given as Record<string, unknown>);
     if (failures.length)
-        throw new Error(
+        throw new BoxError(
+            "BoxError",
             `The import ID does not describe a termination: ${failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ")}. Nothing was sent.`,
         );
     const plainInputs = JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>;

@@ -11,7 +11,7 @@
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
 import { processState } from "../core/process-state";
-import { SETTINGS, type RawSettings } from "../core/settings";
+import { collectSettings, type RawSettings } from "../core/settings";
 import {
     checkTermination,
     createTermination,
@@ -28,9 +28,6 @@ import type { EngineLog } from "./engine-log";
 import { rewrap, unwrap } from "./values";
 import { schemaText } from "./schema";
 import { adopt } from "./adopt";
-
-/** The resource type this plugin serves. */
-export const TYPE = "box:index:SessionTermination";
 
 type Callback = grpcTypes.sendUnaryData<unknown>;
 /** A unary call carrying request `R`. */
@@ -52,13 +49,7 @@ function answer(
 function settingsOf(request: provTypes.ConfigureRequest): RawSettings {
     const args = unwrap(fromStruct(request.getArgs())).props;
     const variables = request.getVariablesMap();
-    const config: RawSettings = {};
-    for (const s of SETTINGS) {
-        const value = args[s.name] ?? variables.get(`box:config:${s.name}`);
-        if (value !== undefined && value !== null)
-            config[s.name] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
+    return collectSettings((s) => args[s.name] ?? variables.get(`box:config:${s.name}`));
 }
 
 /** The ResourceProvider service, logging through `log` (the engine, when its address was given). */
@@ -147,11 +138,16 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
                 const changes = plan.changes ? detailedChanges(olds, news) : [];
                 response.setDiffsList([...new Set(changes.map((c) => c.path.replace(/\[\d+\]$/, "")))]);
                 const Kind = provproto.PropertyDiff.Kind;
+                // [plain, replacing]: the engine shows a replacing change as `+-` on the property's line.
+                const kinds = {
+                    add: [Kind.ADD, Kind.ADD_REPLACE],
+                    delete: [Kind.DELETE, Kind.DELETE_REPLACE],
+                    update: [Kind.UPDATE, Kind.UPDATE_REPLACE],
+                };
                 const detailed = response.getDetaileddiffMap();
                 for (const c of changes) {
                     const diff = new provproto.PropertyDiff();
-                    const kind = { add: Kind.ADD, delete: Kind.DELETE, update: Kind.UPDATE }[c.kind];
-                    diff.setKind(c.replaces ? kind + 1 : kind);
+                    diff.setKind(kinds[c.kind][c.replaces ? 1 : 0]);
                     diff.setInputdiff(true);
                     detailed.set(c.path, diff);
                 }
@@ -166,7 +162,7 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
                     const { id, outs } = await createTermination(input.props, door(call.request.getUrn()));
                     const response = new provproto.CreateResponse();
                     response.setId(id);
-                    response.setProperties(toStruct(rewrap(outs, input.secretKeys)));
+                    response.setProperties(toStruct(rewrap({ ...outs }, input.secretKeys)));
                     return response;
                 },
                 () => input.secretKeys,
@@ -179,7 +175,7 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
                     // An import (no state yet): the ID carries the principals already terminated.
                     const adopted = adopt(call.request.getId());
                     response.setId(adopted.id);
-                    response.setProperties(toStruct(adopted.outputs));
+                    response.setProperties(toStruct({ ...adopted.outputs }));
                     response.setInputs(toStruct(adopted.inputs));
                     return response;
                 }
@@ -202,7 +198,7 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
                         door(call.request.getUrn()),
                     );
                     const response = new provproto.UpdateResponse();
-                    response.setProperties(toStruct(rewrap(outs, news.secretKeys)));
+                    response.setProperties(toStruct(rewrap({ ...outs }, news.secretKeys)));
                     return response;
                 },
                 () => news.secretKeys,

@@ -21,12 +21,13 @@ import type {
 import { protectedHits, reasonProblem } from "../core/guardrails";
 import { PRINCIPAL_KINDS } from "../core/types";
 import { canonicalEntry, isUnknown } from "../core/validation";
+import { DYNAMIC_TYPE, NATIVE_TYPE } from "../tokens";
 
 /** The type token Pulumi gives a `SessionTermination`. */
-export const SESSION_TERMINATION_TYPE = "pulumi-nodejs:dynamic/box:SessionTermination";
+export const SESSION_TERMINATION_TYPE = DYNAMIC_TYPE;
 
 /** The native provider's type for the same resource (docs/languages.md): the policies apply to it too. */
-export const NATIVE_SESSION_TERMINATION_TYPE = "box:index:SessionTermination";
+export const NATIVE_SESSION_TERMINATION_TYPE = NATIVE_TYPE;
 
 /** Options every policy here takes. */
 export interface PolicyOptions {

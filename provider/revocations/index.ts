@@ -11,6 +11,8 @@ import * as fs from "fs";
 import { parse } from "yaml";
 import { BoxError } from "../core/errors";
 import { partialResultFits, splitToFit } from "../core/record-bound";
+// A revocations file feeds the dynamic resource (TypeScript programs), so parts are sized for what its
+// partial result must carry at the least: the read/delete stand-in.
 import { LEAST_CARRY } from "../dynamic/partial-record";
 import type { Principals } from "../core/types";
 import { principalsOf } from "../core/validation";

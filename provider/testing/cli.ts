@@ -7,7 +7,6 @@ import * as fs from "fs";
 import { createTestJwtApp, startBoxEmulator, type EmulatorApp } from "./emulator";
 import { parseCliOptions, parseDirectory, USAGE } from "./cli-options";
 
-/** The `--directory` file, every problem named with the flag and the file. */
 /** A recorded body as one printed line: at most 2,000 characters, so a megabyte body stays one readable line. */
 function printable(body: unknown): string {
     const text = JSON.stringify(body) ?? "";

@@ -1,7 +1,7 @@
 /**
  * `GET /2.0/groups/{group_id}/memberships`, as Box serves it: pages of at most 1,000 entries, an
  * offset past 10,000 refused with 400, a group that does not exist answered 404. The provider lists
- * a group's members before sending it when protected users are set (provider/group-members.ts).
+ * a group's members before sending it when protected users are set (provider/core/group-members.ts).
  */
 import { clientError, type Answer } from "./box-responses";
 import type { Directory } from "./directory";

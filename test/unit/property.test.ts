@@ -41,7 +41,7 @@ function validLogin(v: unknown): boolean {
     return clean(local) && clean(domain) && labels.length >= 2 && labels.every((l) => l !== "");
 }
 function validInput(news: Record<string, unknown>): boolean {
-    const allowed = ["userIds", "userLogins", "groupIds", "reason", "triggers", "__provider"];
+    const allowed = ["userIds", "userLogins", "groupIds", "reason", "triggers"];
     if (Object.keys(news).some((k) => !allowed.includes(k) && news[k] !== undefined)) return false;
     let anyone = false;
     for (const key of LISTS) {

@@ -136,7 +136,7 @@ describe("record bound: every resource check accepts records a partial failure",
                         ],
                         cause: new Error(causeText),
                         id: "6c1f9d1e-0000-4000-8000-000000000001",
-                        properties: outputsOf({ reason, triggers: [] }, accepted, record),
+                        properties: { ...outputsOf({ reason, triggers: [] }, accepted, record) },
                         carry: providerCarry("x".repeat(150_000)),
                     });
                     expect(err.properties, "recorded").to.not.equal(undefined);
@@ -167,7 +167,7 @@ describe("record bound: every resource check accepts records a partial failure",
                 requestId: "r".repeat(100),
             })),
             id: "6c1f9d1e-0000-4000-8000-000000000002",
-            properties: outputsOf({ reason: "SEC-1" }, accepted, { message: "ok", requestIds: [] }),
+            properties: { ...outputsOf({ reason: "SEC-1" }, accepted, { message: "ok", requestIds: [] }) },
             carry: providerCarry("x".repeat(150_000)),
         });
         expect(err.properties).to.not.equal(undefined);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { planDiff } from "../../provider/core/diff";
+import { checkTermination } from "../../provider/core/lifecycle";
 import { boundFailures, checkInputs, UNKNOWN } from "../../provider/core/validation";
 
 describe("check: validation and normalization (pure)", () => {
@@ -82,6 +83,19 @@ describe("check: validation and normalization (pure)", () => {
         expect(failures[2].reason).to.match(/email address/);
         expect(failures[3].reason).to.equal("must not be empty");
         expect(failures[4].reason).to.equal("must be a string, got null");
+    });
+
+    it("leaves out only the keys a front door's host adds (the dynamic resource's __provider)", () => {
+        const news = { userIds: ["1"], __provider: "exports.handler = x;" };
+        const log = () => undefined;
+        const carry = () => ({});
+        const dynamic = checkTermination({}, news, { log, carry, hostKeys: ["__provider"] });
+        expect(dynamic.failures).to.deep.equal([]);
+        expect(dynamic.inputs).to.not.have.property("__provider");
+        // A native provider's host adds nothing: there, `__provider` is a user's typo like any other.
+        expect(checkTermination({}, news, { log, carry }).failures.map((f) => f.reason)).to.deep.equal([
+            "__provider: is not a SessionTermination property (expected one of userIds, userLogins, groupIds, reason, triggers)",
+        ]);
     });
 
     it("requires at least one principal, naming the lists", () => {
