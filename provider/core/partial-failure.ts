@@ -115,15 +115,18 @@ export interface PartialFailureFields {
     budget?: number;
 }
 
+/** The most bytes Box's or the network's explanation may take in a report. */
+export const MAX_CAUSE_BYTES = 4_000;
+
 /**
- * Ways to shrink a report, most faithful first: the real provider text, then the stand-in; then
+ * Ways to shrink a report, most faithful first: the front door's full carry, then its least; then
  * shorter lists of who was and was not terminated; then state without Box's request IDs (their count
  * stays), which only link the record to Box's logs; the principals Box does not know are listed the
  * longest, since they are the one thing the user must act on.
  */
 interface Rung {
     /** Which of the front door's {@link RecordCarry} properties are recorded. */
-    provider: "real" | "stand-in";
+    carry: keyof RecordCarry;
     /** Terminated and not terminated principals listed per kind. */
     listed: number;
     /** Principals Box refused listed per kind. */
@@ -136,29 +139,26 @@ interface Rung {
     messageChars: number;
 }
 const rung = (
-    provider: Rung["provider"],
+    carry: Rung["carry"],
     listed: number,
     refusedListed: number,
     requestIds: boolean,
-    causeBytes = 4_000,
+    causeBytes = MAX_CAUSE_BYTES,
     messageChars = 1_000,
-): Rung => ({ provider, listed, refusedListed, requestIds, causeBytes, messageChars });
+): Rung => ({ carry, listed, refusedListed, requestIds, causeBytes, messageChars });
 const LADDER: readonly Rung[] = [
-    rung("real", 20, 100, true),
-    rung("stand-in", 20, 100, true),
-    rung("stand-in", 3, 100, true),
-    rung("stand-in", 3, 100, false),
-    rung("stand-in", 3, 20, false),
-    rung("stand-in", 3, 3, false),
+    rung("full", 20, 100, true),
+    rung("least", 20, 100, true),
+    rung("least", 3, 100, true),
+    rung("least", 3, 100, false),
+    rung("least", 3, 20, false),
+    rung("least", 3, 3, false),
     // The floor record-bound.ts sizes `check` against: one principal named per list (the rest are
     // counted, and all are in state), and a cause that keeps its status and request ID.
-    rung("stand-in", 1, 1, false, 800, 160),
+    rung("least", 1, 1, false, 800, 160),
 ];
 /** What is listed when nothing can be recorded and only the message travels. */
 export const UNRECORDED: readonly number[] = [100, 20, 3];
-
-/** The most bytes Box's or the network's explanation may take in a report. */
-export const MAX_CAUSE_BYTES = 4_000;
 
 function reasonLines(
     fields: PartialFailureFields,
@@ -194,7 +194,7 @@ function reasonLines(
 
 /** The report a rung of {@link LADDER} makes, or undefined when that rung needs a provider text there is not. */
 function reportAt(fields: PartialFailureFields, step: Rung): HostErrorShape | undefined {
-    const carried = step.provider === "real" ? fields.carry?.full : (fields.carry?.least ?? {});
+    const carried = step.carry === "full" ? fields.carry?.full : (fields.carry?.least ?? {});
     if (!carried) return undefined;
     const properties: Props = { ...fields.properties, ...carried };
     if (!step.requestIds && Array.isArray(properties.requestIds)) properties.requestIds = [];
