@@ -19,7 +19,7 @@ import { applyGuardrails } from "./guardrails";
 import { refuseProtectedMembers } from "./group-members";
 import { MAX_CHECK_FAILURES } from "./limits";
 import { resolveGuardrails } from "./settings-guardrails";
-import { resolveOrigin } from "./settings-origin";
+import { resolveTransport } from "./settings-origin";
 import { BoxError, BoxSettingsError } from "./errors";
 import { recordBoundFailure } from "./record-bound";
 import { TerminationIncompleteError, type RecordCarry } from "./partial-failure";
@@ -148,14 +148,15 @@ function recordOfOutcome(outcome: TerminationOutcome, startedAt: string): Termin
 }
 
 /**
- * What is wrong with the API origin that can be seen without a credential (plain http off this
- * machine; an origin from another source than credentials visible in preview), so that a pull
- * request's preview shows it rather than the `up` after the merge. Nothing is sent either way.
+ * What is wrong with the settings that can be seen without a credential (plain http off this
+ * machine; an origin from another source than credentials visible in preview; a retry count or
+ * timeout out of range), so that a pull request's preview shows it rather than the `up` after the
+ * merge. Nothing is sent either way.
  */
-function originFailures(): CheckFailure[] {
+function settingsFailures(): CheckFailure[] {
     try {
-        const origin = resolveOrigin(processState().config, process.env);
-        resolveProxy(processState().config, process.env, origin.baseUrl);
+        const transport = resolveTransport(processState().config, process.env);
+        resolveProxy(processState().config, process.env, transport.baseUrl);
         return [];
     } catch (err) {
         if (err instanceof BoxSettingsError) return [{ property: "", reason: err.message }];
@@ -207,7 +208,7 @@ export function checkTermination(olds: unknown, news: unknown, door: FrontDoor):
         failures.length > MAX_CHECK_FAILURES
             ? failures
             : boundFailures([...refused, ...(size ? [size] : []), ...failures]);
-    return { inputs: { ...inputs }, failures: [...originFailures(), ...all].map(forEngine) };
+    return { inputs: { ...inputs }, failures: [...settingsFailures(), ...all].map(forEngine) };
 }
 
 /** Always answers `changes` explicitly, so a new provider version alone is never an update. */

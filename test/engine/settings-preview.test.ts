@@ -1,8 +1,8 @@
 /**
  * Settings problems that need no credential to see fail in `pulumi preview`, through the real CLI, so
  * that a pull request's preview shows them instead of the `up` after the merge (issue 23 item 15):
- * plain http to a host that is not this machine, and an API origin from another source than the
- * credentials. Nothing is sent anywhere.
+ * plain http to a host that is not this machine, an API origin from another source than the
+ * credentials, and a setting out of range. Nothing is sent anywhere.
  */
 import { expect } from "chai";
 import { CliStack, installedExample, workDir } from "../../harness/cli-stack";
@@ -49,5 +49,15 @@ describe("pulumi preview refuses settings problems it can see without credential
             `has a problem: BOX_BASE_URL (environment) is set to "https://gateway.example.com", but the credentials come from stack config`,
         );
         expect(preview.text).to.not.include("preview-canary-token-31c7");
+    });
+
+    it("a retry count out of range fails preview, naming the setting", async () => {
+        await stack.config("box:maxRetries", "99");
+        const preview = await stack.run(["preview"]);
+        expect(preview.code).to.not.equal(0);
+        expect(preview.text).to.include(
+            `has a problem: box:maxRetries / BOX_MAX_RETRIES must be a whole number from 0 to 20, got "99"`,
+        );
+        await stack.ok(["config", "rm", "box:maxRetries"]);
     });
 });

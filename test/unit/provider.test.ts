@@ -237,4 +237,16 @@ describe("provider lifecycle over HTTP", () => {
         expect(diff).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
         expect(box.requests).to.have.length(0);
     });
+
+    it("check refuses a transport setting out of range, naming it, with no credential set", async () => {
+        await configure({ "box:maxRetries": "99", "box:baseUrl": box.baseUrl });
+        const checked = await provider.check!({}, inputs({ userIds: ["1"] }));
+        expect(checked.failures).to.deep.equal([
+            {
+                property: "",
+                reason: 'box:maxRetries / BOX_MAX_RETRIES must be a whole number from 0 to 20, got "99"',
+            },
+        ]);
+        expect(box.requests).to.have.length(0);
+    });
 });
