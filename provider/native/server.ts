@@ -151,7 +151,9 @@ export function resourceProviderService(log: EngineLog): grpcTypes.UntypedServic
                     diff.setInputdiff(true);
                     detailed.set(c.path, diff);
                 }
-                response.setHasdetaileddiff(true);
+                // With no change of our own, the engine may still update (a partial failure's init errors):
+                // then its own diff of old and new inputs shows what the program changed since.
+                response.setHasdetaileddiff(changes.length > 0);
                 return response;
             }),
         create: (call: Call<provTypes.CreateRequest>, callback: Callback) => {

@@ -97,6 +97,14 @@ describe("native provider: faults through the pulumi CLI", function () {
         const recorded = async () =>
             (await stack.exportState()).deployment.resources!.find((r) => r.type === TYPE)!.outputs?.userIds;
         expect(await recorded()).to.deep.equal(["1", "2", "3"]);
+        // Dropping the one Box refused: the engine updates anyway (init errors), and the preview shows the
+        // program's lists against its last successful inputs, the 3 Box accepted included, not a bare list.
+        write(["1", "2", "3"]);
+        const preview = await stack.ok(["preview", "--diff"]);
+        expect(preview).to.include(
+            '~ userIds   : [\n            [0]: "1"\n            [1]: "2"\n          + [2]: "3"\n        ]',
+        );
+        write(["1", "2", "3", "4"]);
         box.clearRequests();
         const refreshed = await stack.ok(["refresh", "--yes"]);
         expect(refreshed).to.not.include("error:");
@@ -107,5 +115,30 @@ describe("native provider: faults through the pulumi CLI", function () {
         const text =
             JSON.stringify(await stack.exportState()) + stack.filesText() + stack.transcript.join("\n");
         expectNoCanary([CCG.clientSecret], text);
+    });
+
+    it("an explicit provider's setting out of range fails preview, naming it, and sends nothing", async () => {
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            program(["5"]).replace(
+                "resources:\n",
+                [
+                    "resources:",
+                    "  second:",
+                    "    type: pulumi:providers:box",
+                    "    properties:",
+                    `      baseUrl: ${box.baseUrl}`,
+                    "      maxRetries: 99",
+                    "",
+                ].join("\n"),
+            ) + "    options:\n      provider: ${second}\n",
+        );
+        box.clearRequests();
+        const preview = await stack.run(["preview"]);
+        expect(preview.code).to.not.equal(0);
+        expect(preview.text).to.include(
+            `error: ${TYPE} resource 'offboard' has a problem: box:maxRetries / BOX_MAX_RETRIES must be a whole number from 0 to 20, got "99"`,
+        );
+        expect(box.requests).to.deep.equal([]);
     });
 });
