@@ -116,7 +116,7 @@ function hintFor(status: number, code: string | undefined, refreshable: boolean)
         return "Terminating sessions needs an admin (or a co-admin allowed to manage users and groups) and an app with the Manage users / Manage groups scopes and enterprise access.";
     }
     if (status === 404 && code === "not_found") {
-        return "Check the IDs: Box found no such user or group in this enterprise.";
+        return "Check the IDs and logins: Box found no such user or group in this enterprise.";
     }
     return undefined;
 }
