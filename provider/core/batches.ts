@@ -105,7 +105,7 @@ export function summarizeMessages(messages: string[]): string {
  * Everything else (401, 403, 429 or 5xx after retries, network, deadline, token errors) is about the
  * run, not about any one principal, and stops it.
  */
-export function refusalOf(err: unknown): Refusal | undefined {
+function refusalOf(err: unknown): Refusal | undefined {
     const e = err as Partial<BoxApiError> | undefined;
     if (e?.name !== "BoxApiError" || (e.status !== 400 && e.status !== 404)) return undefined;
     return { status: e.status, code: e.code, requestId: e.requestId };

@@ -28,7 +28,7 @@ export interface BoxErrorBody {
  * Error` into a function that calls `Error.call(this, message)`, which sets nothing on `this`: without
  * this, every error thrown by the serialized provider reaches `pulumi up` with an empty message.
  */
-export function initError(error: Error, name: string, message: string): void {
+function initError(error: Error, name: string, message: string): void {
     error.name = name;
     error.message = message;
 }

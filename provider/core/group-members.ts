@@ -20,9 +20,9 @@ export interface MemberLister {
 }
 
 /** Box's largest page of members. */
-export const MEMBERS_PAGE = 1000;
+const MEMBERS_PAGE = 1000;
 /** The largest offset Box accepts on this endpoint. */
-export const MAX_MEMBERS_OFFSET = 10_000;
+const MAX_MEMBERS_OFFSET = 10_000;
 
 /** A protected user found in a group about to be sent. */
 export interface ProtectedMember {

@@ -38,7 +38,7 @@ function longestFirst(p: Principals): Principals {
  * the longest code and request ID Box's answers are cut to, an explanation and a `message` at their
  * bounds (ASCII for the explanation, which travels twice; three-byte characters for the message).
  */
-export function worstPartialBytes(principals: Principals, extras: RecordedExtras = {}): number {
+function worstPartialBytes(principals: Principals, extras: RecordedExtras = {}): number {
     const longest = longestFirst(principals);
     const refused = PRINCIPAL_KINDS.flatMap((kind) =>
         longest[kind].slice(0, 3).map((value, i) => ({

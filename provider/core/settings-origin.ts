@@ -46,7 +46,7 @@ export interface ResolvedOrigin {
 }
 
 /** Whether a host name is this machine: the only place plain http may carry a credential. */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
     const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -6,7 +6,7 @@
  */
 
 /** The signature key and value Pulumi marks a secret with (sdk/go/common/resource/sig). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 type Props = Record<string, unknown>;

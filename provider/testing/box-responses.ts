@@ -42,12 +42,12 @@ const ERROR_CODES = new Map<number, string>([
 ]);
 
 /** Box's `code` for a status, or `"error"` for one Box documents no code for. */
-export function errorCodeFor(status: number): string {
+function errorCodeFor(status: number): string {
     return ERROR_CODES.get(status) ?? "error";
 }
 
 /** Box's `ClientError` JSON text: `{type: "error", status, code, message, [context_info], help_url, request_id}`. */
-export function clientErrorBody(
+function clientErrorBody(
     status: number,
     code: string,
     message: string,

@@ -133,7 +133,7 @@ export function recordedBody(raw: string): unknown {
 }
 
 /** What an `Authorization`-style value is logged as: its scheme when it is a known one, never the credential. */
-export function redactedCredential(value: string): string {
+function redactedCredential(value: string): string {
     const scheme = /^\s*(bearer|basic|digest|token|negotiate)(\s|$)/i.exec(value)?.[1];
     if (!scheme) return REDACTED;
     return `${scheme[0].toUpperCase()}${scheme.slice(1).toLowerCase()} ${REDACTED}`;

@@ -69,7 +69,7 @@ const BEARER = /^[ \t]*bearer[ \t]+([^\s]+)[ \t]*$/i;
  * What the log keeps of a token request: which grant and subject were asked for. An allow-list,
  * so no field a client adds (a secret, an assertion, a password) can ever reach the log.
  */
-export function tokenLogBody(form: URLSearchParams): Record<string, string | undefined> {
+function tokenLogBody(form: URLSearchParams): Record<string, string | undefined> {
     return {
         grant_type: form.get("grant_type") ?? undefined,
         client_id: form.get("client_id") ?? undefined,
