@@ -22,6 +22,7 @@ import { SessionTermination } from "../provider";
 import { DYNAMIC_TYPE as RESOURCE_TYPE } from "../provider/tokens";
 import { ProviderHost, type HostOptions } from "./host";
 import { captureRegistrations, type Registration } from "./registrations";
+import { removeOnExit } from "./temp-dirs";
 
 /** How the provider reaches the host. */
 export type CaptureMode = "source" | "workspace" | "installed";
@@ -81,7 +82,7 @@ let workspace: Promise<string> | undefined;
 export function workspaceApp(): Promise<string> {
     workspace ??= installPackedPackage().then(({ project }) => {
         const ws = fs.mkdtempSync(path.join(os.tmpdir(), "box-workspace-"));
-        process.once("exit", () => fs.rmSync(ws, { recursive: true, force: true }));
+        removeOnExit(ws);
         const installedDir = path.join(project, "node_modules");
         const box = path.join(ws, "packages", "box");
         fs.cpSync(path.join(installedDir, "pulumi-box-session-termination"), box, { recursive: true });
@@ -139,7 +140,7 @@ export function emptyProjectWith(dir: string, packages: string[]): string {
 export function installPackedPackage(): Promise<InstalledPackage> {
     installed ??= Promise.resolve().then(() => {
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "box-installed-"));
-        process.once("exit", () => fs.rmSync(work, { recursive: true, force: true }));
+        removeOnExit(work);
         const packed = JSON.parse(
             execFileSync(NPM, ["pack", "--json", "--pack-destination", work], {
                 cwd: ROOT,

@@ -11,6 +11,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { installPackedPackage } from "./capture";
 import { ensurePulumiCli } from "../scripts/pulumi-cli";
+import { removeOnExit } from "./temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
 /** Where `npm run pulumi -- --build-only` puts the pinned CLI. */
@@ -29,7 +30,8 @@ export interface CliResult {
 
 /** Process groups of CLI commands still running: killed if this process exits first (an interrupted test). */
 const running = new Set<number>();
-process.once("exit", () => {
+// Before temp-dirs.ts removes their directories.
+process.prependOnceListener("exit", () => {
     for (const pid of running) {
         try {
             process.kill(-pid, "SIGKILL");
@@ -208,7 +210,7 @@ export interface StateResource {
 /** A fresh working directory, removed when the process exits. */
 export function workDir(prefix: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `box-e2e-${prefix}-`));
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    removeOnExit(dir);
     return dir;
 }
 

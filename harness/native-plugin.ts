@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { installPackedPackage } from "./capture";
+import { removeOnExit } from "./temp-dirs";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 let installed: Promise<string> | undefined;
@@ -15,7 +16,7 @@ let installed: Promise<string> | undefined;
 export function pluginBinDir(): Promise<string> {
     installed ??= installPackedPackage().then(({ tarball }) => {
         const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "box-global-"));
-        process.once("exit", () => fs.rmSync(prefix, { recursive: true, force: true }));
+        removeOnExit(prefix);
         execFileSync(
             NPM,
             [

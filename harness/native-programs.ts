@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pinnedVersion } from "../scripts/pulumi-cli";
+import { removeOnExit } from "./temp-dirs";
 
 const ROOT = path.join(__dirname, "..");
 /** Python's `pulumi` from PyPI: the newest it serves (the CLI is v3.274.1; PyPI has up to 3.272.0). */
@@ -87,7 +88,7 @@ let venv: string | undefined;
 function pythonVenv(): string {
     if (venv) return venv;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-venv-"));
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    removeOnExit(dir);
     execFileSync("python3", ["-m", "venv", dir], { timeout: 300_000, stdio: "ignore" });
     const pip = path.join(dir, "bin", "pip");
     // From a copy: pip builds a local directory in place (build/, *.egg-info), which would leave

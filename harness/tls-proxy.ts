@@ -10,6 +10,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Duplex } from "stream";
+import { removeOnExit } from "./temp-dirs";
 
 /** A test CA and a server certificate it issued. */
 export interface TestCertificates {
@@ -24,7 +25,7 @@ export interface TestCertificates {
 /** Makes a CA and a server certificate in a directory removed at exit. */
 export function makeTestCertificates(): TestCertificates {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "box-test-ca-"));
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    removeOnExit(dir);
     const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
     run(
         "req",
