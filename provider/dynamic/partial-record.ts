@@ -6,7 +6,7 @@ import type { RecordCarry } from "../core/partial-failure";
 
 /**
  * A provider module with only `read` and `delete`, recorded as `__provider` when the real one is too
- * large to travel with a partial result (a provider copied by value is about 185 KB). After a partial
+ * large to travel with a partial result (a provider copied by value is about 190 KB). After a partial
  * failure the engine calls the recorded `__provider` only for Read (refresh) and Delete (destroy,
  * removal), and this provider's own read and delete send nothing to Box and return state as it is,
  * exactly as these do. Check, Diff, Create and Update always load the program's `__provider`, so the
