@@ -1,6 +1,7 @@
 /**
- * Credentials go only where the stack says, over TLS: through Pulumi's provider host, in both capture
- * modes. A shell's leftover BOX_BASE_URL must never receive a stack's credentials.
+ * Credentials go only where the stack says, over TLS: through Pulumi's provider host, in each capture
+ * mode. A shell's leftover BOX_BASE_URL must never receive a stack's credentials, and settings check
+ * can judge without one fail in check, so in preview.
  */
 import { expect } from "chai";
 import { MiniEngine } from "../../harness/engine";
@@ -78,6 +79,18 @@ describeInHost(
             expect(failures[0].reason).to.match(
                 /^box:baseUrl \/ BOX_BASE_URL is "http:\/\/box\.example\.invalid": plain http is allowed only for loopback .* Use https:\/\//,
             );
+            expect(suite.box.requests).to.deep.equal([]);
+        });
+
+        it("box:maxRetries out of range is refused by check (so in preview), naming the setting", async () => {
+            const host = await suite.startHost();
+            await host.configure({ "box:baseUrl": suite.box.baseUrl, "box:maxRetries": "99" }, []);
+            const engine = new MiniEngine(host);
+            const [reg] = program();
+            const { failures } = await host.check(engine.urnOf(reg), {}, reg.inputs);
+            expect(failures.map((f) => f.reason)).to.deep.equal([
+                'box:maxRetries / BOX_MAX_RETRIES must be a whole number from 0 to 20, got "99"',
+            ]);
             expect(suite.box.requests).to.deep.equal([]);
         });
     },
